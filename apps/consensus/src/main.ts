@@ -1,0 +1,4 @@
+import { runService } from '@bitcraps/service-kit';
+import { consensusService } from './consensus.service';
+
+void runService(consensusService);

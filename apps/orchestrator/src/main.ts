@@ -1,0 +1,4 @@
+import { runService } from '@bitcraps/service-kit';
+import { orchestratorService } from './orchestrator.service';
+
+void runService(orchestratorService);

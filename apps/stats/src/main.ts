@@ -1,0 +1,4 @@
+import { runService } from '@bitcraps/service-kit';
+import { statsService } from './stats.service';
+
+void runService(statsService);

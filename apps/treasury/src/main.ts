@@ -1,0 +1,4 @@
+import { runService } from '@bitcraps/service-kit';
+import { treasuryService } from './treasury.service';
+
+void runService(treasuryService);

@@ -1,0 +1,10 @@
+import type { ServiceDefinition } from '@bitcraps/service-kit';
+import { TreasuryConfigSchema, type TreasuryConfig } from './config';
+import { TreasuryModule } from './treasury.module';
+
+export const treasuryService: ServiceDefinition<TreasuryConfig> = {
+  service: 'treasury',
+  module: TreasuryModule,
+  configSchema: TreasuryConfigSchema,
+  consumesCommands: true,
+};

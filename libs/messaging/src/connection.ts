@@ -1,0 +1,16 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+
+/**
+ * One NATS connection that never gives up: it waits for a server that is not up yet and
+ * reconnects forever after a restart, so a service rides out a NATS outage.
+ */
+export async function connectNats(url: string, name: string): Promise<NatsConnection> {
+  return connect({
+    servers: url.split(',').map((s) => s.trim()),
+    name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    waitOnFirstConnect: true,
+    pingInterval: 5_000,
+  });
+}

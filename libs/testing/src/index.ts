@@ -1,0 +1,9 @@
+/**
+ * @bitcraps/testing: real infrastructure for tests (DESIGN.md section 13). Starts NATS
+ * JetStream and Redis (containers, else binaries on free ports), hands them to jest
+ * workers, and runs services in-process or as child processes that can be killed.
+ */
+export { Infrastructure, type InfraMode } from './infrastructure';
+export { freePort, STANDARD_PORTS } from './ports';
+export { uniqueName, sharedInfraUrls } from './names';
+export { ServiceProcess, InProcessService } from './service-process';
