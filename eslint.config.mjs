@@ -45,4 +45,10 @@ export default [
       ],
     },
   },
+  {
+    // end-to-end tests start the real services, so they import each app's service
+    // definition by path; nothing else may
+    files: ['apps/e2e/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
 ];

@@ -32,7 +32,6 @@ describe('gateway: players and games end to end', () => {
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const get = (path: string, headers: Record<string, string> = {}) => fetch(base + path, { headers });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const json = async (res: Response): Promise<any> => res.json();
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
