@@ -11,4 +11,6 @@ export * from './subject';
 export * from './game-settings';
 export * from './player.contracts';
 export * from './lifecycle.contracts';
+export * from './treasury.contracts';
+export * from './stats.contracts';
 export * from './http.contracts';

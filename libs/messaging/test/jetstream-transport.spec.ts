@@ -164,6 +164,37 @@ describe('JetStream transport on a real NATS server', () => {
     await expect(client.query(Peek, { id: 'refuse-me' })).resolves.toMatchObject({ ok: false, code: 'NOT_FOUND' });
   });
 
+  it('on close, stops pulling but finishes the command in flight: answered, acknowledged, never redelivered', async () => {
+    const service = letters();
+    const Slow = defineCommand({ service, verb: 'slow', fact: 'slowed', payload: z.strictObject({ id: z.string() }), ok: { id: z.string() } });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let calls = 0;
+    @Controller()
+    class SlowHandlers {
+      @OnCommand(Slow)
+      async slow(@Payload() cmd: PayloadOf<typeof Slow>) {
+        calls++;
+        await gate;
+        return { ok: true as const, id: cmd.id };
+      }
+    }
+    @Module({ controllers: [SlowHandlers] })
+    class SlowModule {}
+    const app = await NestFactory.createMicroservice(SlowModule, { strategy: new JetStreamServer({ url: natsUrl, service }), logger: false });
+    await app.listen();
+    const reply = client.command(Slow, { id: 'in-flight' }, { timeoutMs: 20_000 });
+    await waitFor(() => calls === 1, { what: 'the handler to start' });
+    const closed = app.close();
+    release();
+    await closed;
+    await expect(reply).resolves.toEqual({ ok: true, id: 'in-flight' });
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.consumers.info('CMD', service);
+    expect({ pending: info.num_pending, unacked: info.num_ack_pending, redelivered: info.num_redelivered }).toEqual({ pending: 0, unacked: 0, redelivered: 0 });
+    expect(calls).toBe(1);
+  });
+
   it('answers a command sent while its service was down once the service is back (durable)', async () => {
     const service = letters();
     const defs = makeService(service);
