@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { Controller, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Payload } from '@nestjs/microservices';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { context, trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { defineCommand, type PayloadOf } from '@bitcraps/contracts';
+import { installTracePropagation } from '@bitcraps/telemetry';
+import { sharedInfraUrls } from '@bitcraps/testing';
+import { JetStreamClientProxy, JetStreamServer, OnCommand } from '../src';
+
+describe('trace context across NATS', () => {
+  const exporter = new InMemorySpanExporter();
+
+  beforeAll(() => {
+    installTracePropagation();
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+  });
+
+  it('a command handled by a service is a child span of the request that sent it', async () => {
+    const { natsUrl } = sharedInfraUrls();
+    const service = 'trace' + randomUUID().replace(/[^a-f]/g, '').slice(0, 8);
+    const Ping = defineCommand({ service, verb: 'ping', fact: 'ponged', payload: z.strictObject({ n: z.number() }), ok: { traceId: z.string() } });
+    @Controller()
+    class H {
+      @OnCommand(Ping)
+      async ping(@Payload() _p: PayloadOf<typeof Ping>) {
+        return { ok: true as const, traceId: trace.getActiveSpan()?.spanContext().traceId ?? 'none' };
+      }
+    }
+    @Module({ controllers: [H] })
+    class M {}
+    const app = await NestFactory.createMicroservice(M, { strategy: new JetStreamServer({ url: natsUrl, service }), logger: false });
+    await app.listen();
+    const client = new JetStreamClientProxy({ url: natsUrl, name: 'trace-client' });
+    try {
+      const root = trace.getTracer('test').startSpan('POST /v1/test');
+      const reply = await context.with(trace.setSpan(context.active(), root), () => client.command(Ping, { n: 1 }));
+      root.end();
+      const traceId = root.spanContext().traceId;
+      expect(reply).toEqual({ ok: true, traceId });
+      const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+      const byName = (name: string) => spans.find((s) => s.name === name)!;
+      const send = byName(`trace-client send ${Ping.subject}`);
+      const handle = byName(`${service} ${Ping.subject}`);
+      expect(send.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
+      expect(handle.parentSpanContext?.spanId).toBe(send.spanContext().spanId);
+    } finally {
+      await client.close();
+      await app.close();
+    }
+  });
+});
