@@ -3,6 +3,8 @@ import { createServiceApp, type ServiceApp } from '@bitcraps/service-kit';
 import { gatewayService } from '../../gateway/src/gateway.service';
 import { playerService } from '../../player/src/player.service';
 import { lifecycleService } from '../../lifecycle/src/lifecycle.service';
+import { statsService } from '../../stats/src/stats.service';
+import { waitFor } from '@bitcraps/messaging';
 
 /**
  * The first flows end to end: a real gateway, player and lifecycle (in this process,
@@ -19,6 +21,7 @@ describe('gateway: players and games end to end', () => {
     const env = { ...process.env, NATS_URL: infra.natsUrl, REDIS_URL: infra.redisUrl, HTTP_PORT: '0', LOG_LEVEL: 'warn', FAUCET_MAX: '1000000', GATEWAY_PORT: '' };
     services.push(await createServiceApp(playerService, env));
     services.push(await createServiceApp(lifecycleService, env));
+    services.push(await createServiceApp(statsService, env));
     const gateway = await createServiceApp(gatewayService, env);
     services.push(gateway);
     base = gateway.url;
@@ -137,6 +140,18 @@ describe('gateway: players and games end to end', () => {
     const res = await post('/v1/players', { name: 'Jo', padding: 'x'.repeat(70 * 1024) });
     expect(res.status).toBe(413);
     expect((await json(res)).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('GET /v1/stats counts the games created through the API', async () => {
+    const p = await register('Kim');
+    const before = await json(await get('/v1/stats'));
+    await post('/v1/games', {}, bearer(p.token));
+    await post('/v1/games', {}, bearer(p.token));
+    const after = await waitFor(async () => {
+      const s = await json(await get('/v1/stats'));
+      return s.totalGames === before.totalGames + 2 ? s : null;
+    }, { what: 'two more games in the stats' });
+    expect(after).toMatchObject({ activeGames: after.totalGames, totalRolls: 0 });
   });
 
   it('serves health and metrics', async () => {

@@ -4,9 +4,10 @@ import { AuthGuard } from './auth/auth.guard';
 import { ErrorFilter } from './http/error.filter';
 import { GamesController } from './games/games.controller';
 import { PlayersController } from './players/players.controller';
+import { StatsController } from './stats/stats.controller';
 
 @Module({
-  controllers: [PlayersController, GamesController],
+  controllers: [PlayersController, GamesController, StatsController],
   providers: [AuthGuard, { provide: APP_FILTER, useClass: ErrorFilter }],
 })
 export class GatewayModule {}

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { StatsHandlers } from './stats.handlers';
+import { StatsProjector } from './stats.projector';
 
-/** The stats service: a projection of EVT into totals and Prometheus metrics. Its command handlers arrive with their issue; today it boots, consumes cmd.stats.> and reports health. */
-@Module({})
+/** The stats service: a projection of EVT into totals and Prometheus metrics (KV `stats`). */
+@Module({ controllers: [StatsHandlers], providers: [StatsProjector] })
 export class StatsModule {}

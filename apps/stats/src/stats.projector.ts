@@ -1,0 +1,127 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Gauge } from 'prom-client';
+import { z } from 'zod';
+import { STREAMS } from '@bitcraps/contracts';
+import { ensureStreams, KvDocuments, openBucket } from '@bitcraps/messaging';
+import { NATS_CONNECTION, SERVICE_CONFIG, SERVICE_METRICS } from '@bitcraps/service-kit';
+import type { ServiceMetrics } from '@bitcraps/telemetry';
+import { emptyStats, figures, fold, type StatsState } from './domain/projection';
+import { toStatsFact } from './event-mapping';
+import type { StatsConfig } from './config';
+
+export const CHECKPOINT_KEY = 'projection';
+const CheckpointSchema = z.object({ state: z.custom<StatsState>((v) => typeof v === 'object' && v !== null && 'lastSeq' in v) });
+type Checkpoint = z.infer<typeof CheckpointSchema>;
+
+export function openCheckpoints(nc: NatsConnection, replicas = 1) {
+  return openBucket(nc, 'stats', { replicas }).then((kv) => new KvDocuments<Checkpoint>(kv, CheckpointSchema));
+}
+
+/** Folds EVT from `fromSeq` (exclusive) into `state` until `untilSeq`, or forever when omitted. */
+export async function foldEvents(
+  nc: NatsConnection,
+  state: StatsState,
+  opts: { untilSeq?: number; onEvent?: (s: StatsState) => void; signal?: { messages?: ConsumerMessages } } = {},
+): Promise<StatsState> {
+  if (opts.untilSeq !== undefined) {
+    // never wait for events the stream does not have
+    const { state: stream } = await (await jetstreamManager(nc)).streams.info(STREAMS.events.name);
+    opts = { ...opts, untilSeq: Math.min(opts.untilSeq, stream.last_seq) };
+    if (state.lastSeq >= opts.untilSeq!) return state;
+  }
+  const js = jetstream(nc);
+  const consumer = await js.consumers.get(STREAMS.events.name, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: state.lastSeq + 1 });
+  const messages = await consumer.consume();
+  if (opts.signal) opts.signal.messages = messages;
+  for await (const m of messages) {
+    let body: unknown = null;
+    try {
+      body = m.json();
+    } catch {
+      // not JSON: no fact, but the position still moves
+    }
+    const fact = toStatsFact(m.subject, body);
+    if (fact) fold(state, { seq: m.seq, at: m.time.getTime(), fact });
+    else if (m.seq > state.lastSeq) state.lastSeq = m.seq;
+    opts.onEvent?.(state);
+    if (opts.untilSeq !== undefined && m.seq >= opts.untilSeq) break;
+  }
+  // closing from inside the loop would wait for the loop itself
+  await messages.close().catch(() => undefined);
+  return state;
+}
+
+/**
+ * The live projection: resumes from the checkpoint in KV `stats`, folds EVT as it
+ * grows, and writes the checkpoint with compare-and-set, never moving it backwards (two
+ * replicas fold the same log to the same figures, so either may write).
+ */
+@Injectable()
+export class StatsProjector implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('stats');
+  private state: StatsState = emptyStats();
+  private checkpoints!: KvDocuments<Checkpoint>;
+  private readonly signal: { messages?: ConsumerMessages } = {};
+  private dirty = false;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(SERVICE_CONFIG) private readonly config: StatsConfig,
+    @Inject(SERVICE_METRICS) metrics: ServiceMetrics,
+  ) {
+    const gauge = (name: string, help: string, read: (f: ReturnType<typeof figures>) => number) =>
+      new Gauge({ name: `bitcraps_${name}`, help, registers: [metrics.registry], collect() { this.set(read(figures(thisState()))); } });
+    const thisState = () => this.state;
+    gauge('games_total', 'Games created', (f) => f.totalGames);
+    gauge('games_active', 'Open games', (f) => f.activeGames);
+    gauge('rolls_total', 'Rolls applied', (f) => f.totalRolls);
+    gauge('bets_total', 'Bets placed', (f) => f.totalBets);
+    gauge('volume_chips_total', 'Chips staked', (f) => f.totalVolume);
+    gauge('house_profit_chips', 'House profit in chips', (f) => f.houseProfit);
+    gauge('largest_pot_chips', 'Largest open stakes on one table', (f) => f.largestPot);
+    gauge('players_peak', 'Most players seated at once', (f) => f.peakPlayers);
+    gauge('stats_events_folded', 'EVT sequence folded', (f) => f.eventsFolded);
+  }
+
+  get figures() {
+    return figures(this.state);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureStreams(await jetstreamManager(this.nc), { replicas: this.config.STREAM_REPLICAS });
+    this.checkpoints = await openCheckpoints(this.nc, this.config.STREAM_REPLICAS);
+    const saved = await this.checkpoints.get(CHECKPOINT_KEY);
+    if (saved) this.state = saved.value.state;
+    this.logger.log(`resuming the projection after EVT sequence ${this.state.lastSeq}`);
+    this.timer = setInterval(() => void this.checkpoint(), this.config.STATS_CHECKPOINT_MS);
+    this.running = foldEvents(this.nc, this.state, { onEvent: () => (this.dirty = true), signal: this.signal }).catch((err) =>
+      this.logger.error(`projection stopped: ${(err as Error).message}`),
+    );
+  }
+
+  /** Writes the checkpoint unless the stored one is as far or further. */
+  async checkpoint(): Promise<void> {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const snapshot = JSON.parse(JSON.stringify(this.state)) as StatsState;
+    try {
+      await this.checkpoints.update(CHECKPOINT_KEY, (cur) =>
+        cur && cur.state.lastSeq >= snapshot.lastSeq ? { result: undefined } : { next: { state: snapshot }, result: undefined },
+      );
+    } catch (err) {
+      this.dirty = true;
+      this.logger.warn(`checkpoint failed, will retry: ${(err as Error).message}`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.signal.messages?.close().catch(() => undefined);
+    await this.running;
+    await this.checkpoint();
+  }
+}
