@@ -1,0 +1,80 @@
+import type { CommandDef } from '@bitcraps/contracts';
+
+/** A command a step sends: its definition (subject, schemas) and payload. */
+export interface OutgoingCommand {
+  def: CommandDef;
+  payload: unknown;
+}
+
+/** What a reply means to the saga. */
+export type StepOutcome =
+  | { kind: 'ok'; reply: unknown }
+  /** A business refusal: retrying will not help. */
+  | { kind: 'refused'; code: string; message: string }
+  /** An outage, a timeout, a bug: retry, and if it never answers, its effect is unknown. */
+  | { kind: 'transient'; message: string };
+
+/**
+ * One step: a command, how to read its reply, and the compensation that undoes it.
+ * Compensations must be idempotent and harmless when the step never ran: a step whose
+ * outcome is unknown is compensated too.
+ */
+export interface StepDefinition<C> {
+  name: string;
+  command: (ctx: C) => OutgoingCommand;
+  /** Folds a successful reply into the saga's context (default: unchanged). */
+  onOk?: (ctx: C, reply: any) => C;
+  compensation?: (ctx: C) => OutgoingCommand;
+  /** Once a pivot step is done the saga only moves forward: it is never compensated. */
+  pivot?: boolean;
+  /** Attempts before a transient failure counts as unknown (forward) or failed (compensation). */
+  maxAttempts?: number;
+  /** How long one attempt waits for its reply. */
+  timeoutMs?: number;
+}
+
+export interface SagaDefinition<C> {
+  type: string;
+  steps: ReadonlyArray<StepDefinition<C>>;
+}
+
+export type SagaStatus = 'running' | 'compensating' | 'completed' | 'compensated' | 'failed';
+
+export type StepStatus =
+  | 'pending'
+  /** recorded before its command is sent: a crash here means resend */
+  | 'started'
+  | 'done'
+  | 'refused'
+  /** its deadline passed with no answer: possibly done, so compensated too */
+  | 'unknown'
+  | 'compensating'
+  | 'compensated';
+
+export interface StepRecord {
+  name: string;
+  status: StepStatus;
+  attempts: number;
+  compensationAttempts: number;
+  lastError?: string;
+}
+
+export interface SagaState<C> {
+  sagaId: string;
+  type: string;
+  status: SagaStatus;
+  ctx: C;
+  steps: StepRecord[];
+  /** Why the saga compensated or failed. */
+  error?: { step: string; code: string; message: string };
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const TERMINAL: ReadonlySet<SagaStatus> = new Set(['completed', 'compensated', 'failed']);
+
+/** The next thing to do for a saga. */
+export type SagaAction =
+  | { kind: 'forward'; index: number; attempt: number }
+  | { kind: 'compensate'; index: number; attempt: number }
+  | { kind: 'finish'; status: 'completed' | 'compensated' };
