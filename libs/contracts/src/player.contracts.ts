@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { ChipsSchema } from './money';
+import { ErrorCodeSchema } from './errors';
+import { ChipsSchema, PositiveChipsSchema } from './money';
 import { PlayerIdSchema } from './ids';
 import { defineCommand, defineQuery } from './subject';
 
-/** Contracts owned by the player service: accounts and wallets. */
+/** Contracts owned by the player service: accounts, wallets, activity. */
 export const PlayerNameSchema = z
   .string()
   .trim()
@@ -32,4 +33,94 @@ export const GetPlayer = defineQuery({
   verb: 'get-player',
   payload: z.strictObject({ playerId: PlayerIdSchema }),
   ok: { player: PlayerViewSchema },
+});
+
+/**
+ * The id of one wallet movement: saga id + step (e.g. `s_…:buy-in`), unique per
+ * movement. It is the idempotency key: the same id is the same movement, forever.
+ */
+export const OperationIdSchema = z
+  .string()
+  .min(1, 'opId is required')
+  .max(200, 'opId is at most 200 characters')
+  .regex(/^[\x21-\x7e]+$/, 'opId is printable ASCII without spaces');
+
+/** Why chips moved, for the player's history (e.g. `buy-in g_…`). Descriptive only. */
+export const MovementReasonSchema = z.string().min(1, 'reason is required').max(200, 'reason is at most 200 characters');
+
+const WalletMovementPayload = z.strictObject({
+  playerId: PlayerIdSchema,
+  opId: OperationIdSchema,
+  amount: PositiveChipsSchema,
+  reason: MovementReasonSchema,
+});
+
+/** A movement that was applied: `balance` is the wallet right after it, `at` when it happened. */
+const WalletMovedShape = {
+  playerId: PlayerIdSchema,
+  opId: OperationIdSchema,
+  amount: PositiveChipsSchema,
+  balance: ChipsSchema,
+  at: z.string(),
+};
+
+/**
+ * Takes chips out of a wallet. Refusals: `INSUFFICIENT_BALANCE` (never overdrawn),
+ * `PLAYER_NOT_FOUND`, `IDEMPOTENCY_KEY_REUSED` (this opId was used for another kind or
+ * amount). The first answer for an opId is final: a replay, however late, answers it
+ * again (a refusal too, even if the balance would now suffice) and changes nothing.
+ * `PLAYER_NOT_FOUND` and `IDEMPOTENCY_KEY_REUSED` change nothing and are not remembered.
+ */
+export const DebitWallet = defineCommand({
+  service: 'player',
+  verb: 'debit-wallet',
+  fact: 'wallet-debited',
+  payload: WalletMovementPayload,
+  ok: WalletMovedShape,
+});
+
+/**
+ * Puts chips into a wallet (a cash-out, a compensation). Same idempotency as
+ * DebitWallet; refused only for an unknown player, a reused opId, or a balance that
+ * would pass Number.MAX_SAFE_INTEGER (`VALIDATION_FAILED`).
+ */
+export const CreditWallet = defineCommand({
+  service: 'player',
+  verb: 'credit-wallet',
+  fact: 'wallet-credited',
+  payload: WalletMovementPayload,
+  ok: WalletMovedShape,
+});
+
+/** One entry of a player's history: a deposit, debit or credit, applied or refused. */
+export const PlayerActionSchema = z.object({
+  opId: z.string(),
+  kind: z.enum(['deposit', 'debit', 'credit']),
+  amount: ChipsSchema,
+  /** The wallet after the action (unchanged when refused). */
+  balanceAfter: ChipsSchema,
+  reason: z.string(),
+  at: z.string(),
+  /** Present when the movement was refused; it is answered again on every replay. */
+  refused: z.object({ code: ErrorCodeSchema, message: z.string() }).optional(),
+});
+export type PlayerAction = z.infer<typeof PlayerActionSchema>;
+
+/** The player's last 100 actions (oldest first) and the time of their last command. */
+export const GetPlayerActivity = defineQuery({
+  service: 'player',
+  verb: 'get-player-activity',
+  payload: z.strictObject({ playerId: PlayerIdSchema }),
+  ok: { lastActiveAt: z.string(), history: z.array(PlayerActionSchema) },
+});
+
+/**
+ * The player service's terms of the audit (DESIGN.md section 4): Σ wallet balances,
+ * Σ faucet deposits ever made, and the number of accounts. Exact only at quiescence.
+ */
+export const GetWalletTotals = defineQuery({
+  service: 'player',
+  verb: 'get-wallet-totals',
+  payload: z.strictObject({}),
+  ok: { wallets: ChipsSchema, deposits: ChipsSchema, players: z.number().int().min(0) },
 });

@@ -1,26 +1,43 @@
 import { z } from 'zod';
-import { ChipsSchema, PlayerIdSchema, refuse, type PlayerView, type Refusal } from '@bitcraps/contracts';
+import { ChipsSchema, PlayerActionSchema, PlayerIdSchema, refuse, type PlayerView, type Refusal } from '@bitcraps/contracts';
 
 /** The last actions kept per player (DESIGN.md: per-player action history). */
 export const HISTORY_LIMIT = 100;
 
-export const ActionSchema = z.object({
-  opId: z.string(),
-  kind: z.enum(['deposit', 'debit', 'credit']),
-  amount: ChipsSchema,
-  balanceAfter: ChipsSchema,
-  at: z.string(),
-});
+/** The reason written on the deposit made at registration. */
+export const FAUCET_REASON = 'faucet';
 
-export const AccountSchema = z.object({
+/** The action history entry; the contract's shape, stored as is. */
+export const ActionSchema = PlayerActionSchema;
+export type Action = z.infer<typeof ActionSchema>;
+
+const AccountShape = z.object({
   playerId: PlayerIdSchema,
   name: z.string(),
   balance: ChipsSchema,
   createdAt: z.string(),
+  /** Moves on every command about the player that changes its account (not on replays). */
   lastActiveAt: z.string(),
+  /** Running sums since the account opened: balance = deposited + credited − debited. */
+  totals: z.object({ deposited: ChipsSchema, credited: ChipsSchema, debited: ChipsSchema }),
+  /** Oldest first; also the short-term memory of answered opIds (see wallet.ts). */
   history: z.array(ActionSchema).max(HISTORY_LIMIT),
 });
-export type Account = z.infer<typeof AccountSchema>;
+
+/**
+ * Accounts written before wallets existed had no totals and no reasons; their history
+ * then held at most the faucet deposit, so the totals can be derived from it.
+ */
+function upgrade(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || 'totals' in raw) return raw;
+  const a = raw as { history?: Array<Record<string, unknown>> };
+  const history: Array<Record<string, unknown>> = (a.history ?? []).map((h) => ({ reason: FAUCET_REASON, ...h }));
+  const deposited = history.reduce((sum, h) => sum + (h.kind === 'deposit' ? Number(h.amount) : 0), 0);
+  return { ...a, history, totals: { deposited, credited: 0, debited: 0 } };
+}
+
+export const AccountSchema = z.preprocess(upgrade, AccountShape);
+export type Account = z.infer<typeof AccountShape>;
 
 /** A new account, with the faucet deposit as its first action when there is one. */
 export function openAccount(input: { playerId: string; name: string; deposit: number }, now: Date): Account {
@@ -31,7 +48,11 @@ export function openAccount(input: { playerId: string; name: string; deposit: nu
     balance: input.deposit,
     createdAt: at,
     lastActiveAt: at,
-    history: input.deposit > 0 ? [{ opId: `open:${input.playerId}`, kind: 'deposit', amount: input.deposit, balanceAfter: input.deposit, at }] : [],
+    totals: { deposited: input.deposit, credited: 0, debited: 0 },
+    history:
+      input.deposit > 0
+        ? [{ opId: `open:${input.playerId}`, kind: 'deposit', amount: input.deposit, balanceAfter: input.deposit, reason: FAUCET_REASON, at }]
+        : [],
   };
 }
 

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { refuse } from '@bitcraps/contracts';
+import { AccountsStore } from './accounts.store';
+import { WalletOpsStore } from './wallet-ops.store';
+import { decideMovement, replayAnswer, type WalletAnswer, type WalletDecision, type WalletOp } from './domain/wallet';
+
+/**
+ * Applies a debit or credit exactly once per opId, whatever the redeliveries, replays,
+ * replicas and crashes (the reasoning is in domain/wallet.ts):
+ * 1. op record found: answer its first answer; nothing is written;
+ * 2. else decide on the account and compare-and-set it, after writing the op records
+ *    of the actions the write drops from the ring; an opId found in the ring answers
+ *    from there (the previous attempt crashed before its op record);
+ * 3. write this opId's op record; only then is the answer published.
+ */
+@Injectable()
+export class WalletMovements {
+  constructor(
+    private readonly accounts: AccountsStore,
+    private readonly records: WalletOpsStore,
+  ) {}
+
+  async apply(playerId: string, op: WalletOp): Promise<WalletAnswer> {
+    const recorded = await this.records.get(playerId, op.opId);
+    if (recorded) return replayAnswer(playerId, recorded.action, op);
+
+    const decision = await this.accounts.update<WalletDecision>(
+      playerId,
+      (account) => {
+        const d = decideMovement(account, op, new Date());
+        return d.kind === 'apply' ? { next: d.next, result: d } : { result: d };
+      },
+      (d) => (d.kind === 'apply' ? this.records.ensure(playerId, d.evicted) : Promise.resolve()),
+    );
+    if (!decision) return refuse('PLAYER_NOT_FOUND', `no player ${playerId}`);
+
+    await this.records.ensure(playerId, [decision.kind === 'apply' ? decision.action : decision.prior]);
+    return decision.answer;
+  }
+}

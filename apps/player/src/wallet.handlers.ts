@@ -1,0 +1,54 @@
+import { Controller } from '@nestjs/common';
+import { CreditWallet, DebitWallet, GetPlayerActivity, GetWalletTotals, refuse, type PayloadOf, type ReplyOf } from '@bitcraps/contracts';
+import { OnCommand, OnQuery } from '@bitcraps/messaging';
+import { AccountsStore } from './accounts.store';
+import { WalletMovements } from './wallet-movements';
+
+type Movement = PayloadOf<typeof DebitWallet>;
+
+/**
+ * Commands on one wallet run one at a time in a replica (ordering key = player), so a
+ * hot wallet costs no compare-and-set retries inside one process; across replicas the
+ * account's compare-and-set decides.
+ */
+const byPlayer = (c: Movement) => c.playerId;
+
+/** Wallets: idempotent debits and credits (keyed by opId), activity, and audit totals. */
+@Controller()
+export class WalletHandlers {
+  constructor(
+    private readonly movements: WalletMovements,
+    private readonly accounts: AccountsStore,
+  ) {}
+
+  @OnCommand(DebitWallet, { orderingKey: byPlayer })
+  debit(cmd: Movement): Promise<ReplyOf<typeof DebitWallet>> {
+    return this.movements.apply(cmd.playerId, { kind: 'debit', opId: cmd.opId, amount: cmd.amount, reason: cmd.reason });
+  }
+
+  @OnCommand(CreditWallet, { orderingKey: byPlayer })
+  credit(cmd: PayloadOf<typeof CreditWallet>): Promise<ReplyOf<typeof CreditWallet>> {
+    return this.movements.apply(cmd.playerId, { kind: 'credit', opId: cmd.opId, amount: cmd.amount, reason: cmd.reason });
+  }
+
+  @OnQuery(GetPlayerActivity)
+  async activity(q: PayloadOf<typeof GetPlayerActivity>): Promise<ReplyOf<typeof GetPlayerActivity>> {
+    const account = await this.accounts.get(q.playerId);
+    if (!account) return refuse('PLAYER_NOT_FOUND', `no player ${q.playerId}`);
+    return { ok: true, lastActiveAt: account.lastActiveAt, history: account.history };
+  }
+
+  /** Scans every account (see AccountsStore.forEach for the cost); meant for the audit at quiescence. */
+  @OnQuery(GetWalletTotals)
+  async totals(): Promise<ReplyOf<typeof GetWalletTotals>> {
+    let wallets = 0;
+    let deposits = 0;
+    let players = 0;
+    await this.accounts.forEach((a) => {
+      wallets += a.balance;
+      deposits += a.totals.deposited;
+      players++;
+    });
+    return { ok: true, wallets, deposits, players };
+  }
+}
