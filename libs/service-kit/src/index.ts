@@ -7,3 +7,4 @@ export { BaseConfigSchema, ConfigError, loadConfig, type BaseConfig } from './co
 export { NATS_CONNECTION, REDIS, SERVICE_CONFIG, SERVICE_NAME, SERVICE_METRICS, COMMAND_BUS } from './tokens';
 export { ServiceKitModule } from './service-kit.module';
 export { createServiceApp, runService, type ServiceDefinition, type ServiceApp } from './bootstrap';
+export * from './redis';

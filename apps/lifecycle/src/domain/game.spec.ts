@@ -35,3 +35,19 @@ describe('newGame', () => {
     expect(hashTablePassword('x')).not.toEqual(hashTablePassword('x'));
   });
 });
+
+describe('toGameView', () => {
+  it('shows the table, never the bookkeeping (ops, fence, deadlines, reserved roll)', () => {
+    const g = newGame({ gameId, createdBy, settings: {} }, now) as never as Parameters<typeof toGameView>[0];
+    const record = { ...g, fence: 7, ops: [{ key: 'seat:x', reply: { ok: true } }], pendingRoll: { rollIndex: 1, opId: 'r', at: '' } };
+    expect(Object.keys(toGameView(record)).sort()).toEqual(
+      ['bets', 'config', 'createdAt', 'createdBy', 'gameId', 'phase', 'players', 'point', 'rollCount', 'shooter', 'status', 'suspension'].sort(),
+    );
+  });
+
+  it('starts the inactivity clock at creation', () => {
+    const g = newGame({ gameId, createdBy, settings: { inactivityTimeoutMs: 60_000 } }, now) as { inactiveAt: number; lastActivityAt: number };
+    expect(g.lastActivityAt).toBe(now.getTime());
+    expect(g.inactiveAt).toBe(now.getTime() + 60_000);
+  });
+});

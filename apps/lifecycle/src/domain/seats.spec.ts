@@ -1,0 +1,143 @@
+import { recall } from './op-log';
+import { ANN, BOB, CY, freshGame, nextOf, T0, tableWith } from './fixtures';
+import { recordBet } from './bets';
+import { checkShooter, applyRollTo } from './rolls';
+import { seatPlayer, unseatPlayer, type SeatCommand } from './seats';
+import type { GameRecord } from './game';
+
+const ctx = { now: T0, passwordOk: true, tableSlot: true };
+const seatCmd = (playerId: string, opId = `op-${playerId}`, buyIn = 500): SeatCommand => ({ gameId: freshGame().gameId, playerId, buyIn, opId });
+
+describe('seatPlayer', () => {
+  it('seats in order with the buy-in as stack; the first seated is the shooter', () => {
+    let g = freshGame();
+    const first = seatPlayer(g, seatCmd(ANN), ctx);
+    expect(first.reply).toEqual({ ok: true, playerId: ANN, stack: 500, seat: 0, shooter: ANN });
+    g = nextOf(first);
+    const second = seatPlayer(g, seatCmd(BOB, 'op-b', 700), ctx);
+    expect(second.reply).toEqual({ ok: true, playerId: BOB, stack: 700, seat: 1, shooter: ANN });
+    g = nextOf(second);
+    expect(g.players.map((p) => [p.playerId, p.stack])).toEqual([[ANN, 500], [BOB, 700]]);
+    expect(g.shooter).toBe(ANN);
+  });
+
+  it('starts the roll clock once there is someone to pass the dice to', () => {
+    const one = tableWith([ANN]);
+    expect(one.rollDeadline).toBeNull();
+    const two = nextOf(seatPlayer(one, seatCmd(BOB), { ...ctx, now: T0 + 5 }));
+    expect(two.rollDeadline).toBe(T0 + 5 + two.config.rollTimeoutMs);
+  });
+
+  it('answers a replay with the first answer and changes nothing, even after the player left', () => {
+    const g = nextOf(seatPlayer(freshGame(), seatCmd(ANN, 'op-1'), ctx));
+    expect(seatPlayer(g, seatCmd(ANN, 'op-1'), ctx)).toEqual({ reply: { ok: true, playerId: ANN, stack: 500, seat: 0, shooter: ANN } });
+    const left = nextOf(unseatPlayer(g, { gameId: g.gameId, playerId: ANN, opId: 'leave-1' }, T0));
+    const replay = seatPlayer(left, seatCmd(ANN, 'op-1'), ctx);
+    expect(replay.next).toBeUndefined();
+    expect(replay.reply.ok).toBe(true);
+  });
+
+  it.each([
+    ['GAME_CLOSED', (g: GameRecord) => ({ ...g, status: 'closed' as const }), {}],
+    ['GAME_SUSPENDED', (g: GameRecord) => ({ ...g, status: 'suspended' as const }), {}],
+    ['GAME_FULL', (_g: GameRecord) => tableWith([BOB, CY], 100, { maxPlayers: 2 }), {}],
+    ['WRONG_PASSWORD', (g: GameRecord) => g, { passwordOk: false }],
+    ['TOO_MANY_TABLES', (g: GameRecord) => g, { tableSlot: false }],
+  ])('refuses with %s, and remembers the refusal', (code, prepare, extra) => {
+    const g = prepare(freshGame());
+    const d = seatPlayer(g, seatCmd(ANN, 'op-x'), { ...ctx, ...extra });
+    expect(d.reply).toMatchObject({ ok: false, code });
+    expect(nextOf(d).players).toEqual(g.players);
+    // the refusal is final: a replay after the cause went away is still refused
+    const after = seatPlayer({ ...nextOf(d), status: 'open', players: [] }, seatCmd(ANN, 'op-x'), ctx);
+    expect(after.reply).toMatchObject({ ok: false, code });
+  });
+
+  it('refuses ALREADY_SEATED for a second seat of the same player', () => {
+    const g = tableWith([ANN]);
+    expect(seatPlayer(g, seatCmd(ANN, 'again'), ctx).reply).toMatchObject({ ok: false, code: 'ALREADY_SEATED' });
+  });
+
+  it('refuses a buy-in outside minBuyIn..maxBuyIn with BET_LIMIT', () => {
+    const g = freshGame({ minBuyIn: 100, maxBuyIn: 1_000 });
+    expect(seatPlayer(g, { ...seatCmd(ANN), buyIn: 99 }, ctx).reply).toMatchObject({ ok: false, code: 'BET_LIMIT' });
+    expect(seatPlayer(g, { ...seatCmd(ANN), buyIn: 1_001 }, ctx).reply).toMatchObject({ ok: false, code: 'BET_LIMIT' });
+    expect(seatPlayer(g, { ...seatCmd(ANN), buyIn: 1_000 }, ctx).reply).toMatchObject({ ok: true });
+  });
+
+  it('needs a public key at a quorum table', () => {
+    const g = freshGame({ consensus: 'quorum' });
+    expect(seatPlayer(g, seatCmd(ANN), ctx).reply).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+    const key = 'a'.repeat(64);
+    const seated = nextOf(seatPlayer(g, { ...seatCmd(ANN), publicKey: key }, ctx));
+    expect(seated.players[0]!.publicKey).toBe(key);
+  });
+});
+
+describe('unseatPlayer', () => {
+  const unseat = (g: GameRecord, playerId: string, opId = `leave-${playerId}`, compensates?: string) =>
+    unseatPlayer(g, { gameId: g.gameId, playerId, opId, ...(compensates ? { compensates } : {}) }, T0 + 1);
+
+  it('is harmless when the player is not seated, and a compensation burns the seat it compensates', () => {
+    const g = tableWith([ANN]);
+    const d = unseat(g, BOB, 'comp-1', 'seat-op-of-bob');
+    expect(d.reply).toEqual({ ok: true, playerId: BOB, wasSeated: false, stack: 0, returnedBets: [], shooter: ANN });
+    const after = nextOf(d);
+    expect(after.players).toEqual(g.players);
+    // the seat, delivered late, is refused and changes nothing
+    const late = seatPlayer(after, { gameId: g.gameId, playerId: BOB, buyIn: 500, opId: 'seat-op-of-bob' }, ctx);
+    expect(late.reply).toMatchObject({ ok: false, code: 'CONFLICT' });
+    expect(late.next).toBeUndefined();
+  });
+
+  it('compensates a seat that did happen: the player leaves with the buy-in', () => {
+    const g = nextOf(seatPlayer(tableWith([ANN]), seatCmd(BOB, 'seat-b'), ctx));
+    const d = unseat(g, BOB, 'comp-b', 'seat-b');
+    expect(d.reply).toMatchObject({ ok: true, wasSeated: true, stack: 500 });
+    expect(nextOf(d).players.map((p) => p.playerId)).toEqual([ANN]);
+  });
+
+  it('passes the dice on when the shooter leaves; an empty table starts over on a come-out', () => {
+    let g = tableWith([ANN, BOB, CY]);
+    g = nextOf(unseat(g, ANN));
+    expect(g.shooter).toBe(BOB);
+    g = nextOf(unseat(g, CY));
+    expect(g.shooter).toBe(BOB);
+    expect(g.rollDeadline).toBeNull(); // nobody to pass to
+    g = { ...g, phase: 'point', point: 6 };
+    g = nextOf(unseat(g, BOB));
+    expect(g).toMatchObject({ shooter: null, players: [], phase: 'come-out', point: null });
+  });
+
+  it('refuses BETS_ON_LAYOUT while the player has a contract bet; other bets come down with them', () => {
+    let g = tableWith([ANN, BOB]);
+    const bet = (betId: string, playerId: string, type: 'pass' | 'field' | 'place', number?: number) =>
+      (g = nextOf(recordBet(g, { gameId: g.gameId, betId, playerId, type, amount: 10, opId: `o-${betId}`, ...(number ? { number } : {}) })));
+    bet('b1', ANN, 'pass');
+    bet('b2', BOB, 'field');
+    bet('b3', BOB, 'place', 6);
+    // before the come-out roll the pass bet is no contract bet yet
+    expect(unseat(g, ANN, 'early').reply).toMatchObject({ ok: true, wasSeated: true, stack: 1_000, returnedBets: [{ betId: 'b1', amount: 10 }] });
+    g = nextOf(checkShooter(g, { gameId: g.gameId, playerId: ANN, opId: 'r1' }, T0));
+    g = nextOf(applyRollTo(g, { gameId: g.gameId, rollIndex: 1, dice: [2, 2] }, T0)); // point 4
+    const refused = unseat(g, ANN);
+    expect(refused.reply).toMatchObject({ ok: false, code: 'BETS_ON_LAYOUT' });
+    expect(nextOf(refused).players).toHaveLength(2);
+    const bob = unseat(g, BOB);
+    // 1000 - 20 staked + 20 back from the field bet (won 1:1 on 4) + 10 from the place bet taken down
+    expect(bob.reply).toMatchObject({ ok: true, stack: 1_010, returnedBets: [{ betId: 'b3', amount: 10 }] });
+    expect(nextOf(bob).bets.map((b) => b.betId)).toEqual(['b1']);
+  });
+
+  it('refuses the shooter while their roll is reserved', () => {
+    const g = nextOf(checkShooter(tableWith([ANN, BOB]), { gameId: freshGame().gameId, playerId: ANN, opId: 'r1' }, T0));
+    expect(unseat(g, ANN).reply).toMatchObject({ ok: false, code: 'CONFLICT' });
+    expect(unseat(g, BOB).reply).toMatchObject({ ok: true, wasSeated: true });
+  });
+
+  it('answers a replay with the first answer', () => {
+    const g = nextOf(unseat(tableWith([ANN, BOB]), BOB, 'leave'));
+    expect(unseat(g, BOB, 'leave')).toEqual({ reply: expect.objectContaining({ ok: true, wasSeated: true, stack: 1_000 }) });
+    expect(recall(g, 'unseat:leave')).toBeDefined();
+  });
+});
