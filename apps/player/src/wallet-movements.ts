@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { refuse } from '@bitcraps/contracts';
 import { AccountsStore } from './accounts.store';
 import { WalletOpsStore } from './wallet-ops.store';
-import { decideMovement, replayAnswer, type WalletAnswer, type WalletDecision, type WalletOp } from './domain/wallet';
+import { decideMovement, refundOpId, replayAnswer, type WalletAnswer, type WalletDecision, type WalletOp } from './domain/wallet';
 
 /**
  * Applies a debit or credit exactly once per opId, whatever the redeliveries, replays,
@@ -19,6 +19,18 @@ export class WalletMovements {
     private readonly accounts: AccountsStore,
     private readonly records: WalletOpsStore,
   ) {}
+
+  /**
+   * The compensation of a debit: refunds it if it was applied, once; bars it (records it
+   * as refused) if it never arrived, so a late delivery moves nothing; does nothing if it
+   * was refused. Harmless in every case, idempotent by the debit's opId.
+   */
+  async refundDebit(playerId: string, debitOpId: string, amount: number, reason: string): Promise<{ refunded: number } | WalletAnswer> {
+    const fate = await this.apply(playerId, { kind: 'debit', opId: debitOpId, amount, reason, bar: true });
+    if (!fate.ok) return fate.code === 'PLAYER_NOT_FOUND' || fate.code === 'IDEMPOTENCY_KEY_REUSED' ? fate : { refunded: 0 };
+    const credit = await this.apply(playerId, { kind: 'credit', opId: refundOpId(debitOpId), amount, reason });
+    return credit.ok ? { refunded: amount } : credit;
+  }
 
   async apply(playerId: string, op: WalletOp): Promise<WalletAnswer> {
     const recorded = await this.records.get(playerId, op.opId);

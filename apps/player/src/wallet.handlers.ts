@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { CreditWallet, DebitWallet, GetPlayerActivity, GetWalletTotals, refuse, type PayloadOf, type ReplyOf } from '@bitcraps/contracts';
+import { CreditWallet, DebitWallet, RefundDebit, GetPlayerActivity, GetWalletTotals, refuse, type PayloadOf, type ReplyOf } from '@bitcraps/contracts';
 import { OnCommand, OnQuery } from '@bitcraps/messaging';
 import { AccountsStore } from './accounts.store';
 import { WalletMovements } from './wallet-movements';
@@ -29,6 +29,13 @@ export class WalletHandlers {
   @OnCommand(CreditWallet, { orderingKey: byPlayer })
   credit(cmd: PayloadOf<typeof CreditWallet>): Promise<ReplyOf<typeof CreditWallet>> {
     return this.movements.apply(cmd.playerId, { kind: 'credit', opId: cmd.opId, amount: cmd.amount, reason: cmd.reason });
+  }
+
+  @OnCommand(RefundDebit, { orderingKey: byPlayer })
+  async refund(cmd: PayloadOf<typeof RefundDebit>): Promise<ReplyOf<typeof RefundDebit>> {
+    const r = await this.movements.refundDebit(cmd.playerId, cmd.opId, cmd.amount, cmd.reason);
+    if ('refunded' in r) return { ok: true, playerId: cmd.playerId, opId: cmd.opId, refunded: r.refunded };
+    return r.ok ? refuse('INTERNAL_ERROR', 'unexpected answer') : r;
   }
 
   @OnQuery(GetPlayerActivity)

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kvm, type KV } from '@nats-io/kv';
-import { CreditWallet, DebitWallet, GetPlayer, GetPlayerActivity, GetWalletTotals, RegisterPlayer } from '@bitcraps/contracts';
+import { CreditWallet, DebitWallet, RefundDebit, GetPlayer, GetPlayerActivity, GetWalletTotals, RegisterPlayer } from '@bitcraps/contracts';
 import { JetStreamClientProxy } from '@bitcraps/messaging';
 import { createServiceApp, type ServiceApp } from '@bitcraps/service-kit';
 import { Infrastructure } from '@bitcraps/testing';
@@ -115,6 +115,27 @@ describe('player wallets', () => {
     const answers = await Promise.all(Array.from({ length: 8 }, () => credit(p, raced, 7)));
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
     expect(await balanceOf(p)).toBe(387);
+  });
+
+  it('refunds an applied debit once, and a refund that arrives first bars the debit for good', async () => {
+    const playerId = await register(100);
+    const applied = opId('debit');
+    expect((await debit(playerId, applied, 40)).ok).toBe(true);
+    const refund = (id: string, amount: number) => client.command(RefundDebit, { playerId, opId: id, amount, reason: 'compensation' });
+    expect(await refund(applied, 40)).toMatchObject({ ok: true, refunded: 40 });
+    expect(await refund(applied, 40)).toMatchObject({ ok: true, refunded: 40 });
+    expect(await balanceOf(playerId)).toBe(100);
+
+    const never = opId('debit');
+    expect(await refund(never, 30)).toMatchObject({ ok: true, refunded: 0 });
+    // the debit's message arrives late: it moves nothing
+    expect(await debit(playerId, never, 30)).toMatchObject({ ok: false, code: 'CONFLICT' });
+    expect(await balanceOf(playerId)).toBe(100);
+
+    const refused = opId('debit');
+    expect(await debit(playerId, refused, 1_000)).toMatchObject({ ok: false, code: 'INSUFFICIENT_BALANCE' });
+    expect(await refund(refused, 1_000)).toMatchObject({ ok: true, refunded: 0 });
+    expect(await balanceOf(playerId)).toBe(100);
   });
 
   it('refuses an opId reused for another amount or kind with IDEMPOTENCY_KEY_REUSED and changes nothing', async () => {

@@ -92,6 +92,19 @@ export const CreditWallet = defineCommand({
   ok: WalletMovedShape,
 });
 
+/**
+ * The compensation of DebitWallet (same `opId` and `amount`): gives the debit back if it
+ * was applied (once), and if it never arrived records it as refused so that a late
+ * delivery moves nothing. `refunded` is 0 when there was nothing to give back.
+ */
+export const RefundDebit = defineCommand({
+  service: 'player',
+  verb: 'refund-debit',
+  fact: 'debit-refunded',
+  payload: WalletMovementPayload,
+  ok: { playerId: PlayerIdSchema, opId: OperationIdSchema, refunded: ChipsSchema },
+});
+
 /** One entry of a player's history: a deposit, debit or credit, applied or refused. */
 export const PlayerActionSchema = z.object({
   opId: z.string(),

@@ -126,6 +126,28 @@ describe('saga engine: given a world, expect these commands', () => {
   });
 });
 
+describe('saga engine: fan-out steps', () => {
+  it('sends every command of a fan-out in order and hands the replies to onOk; a refusal in it compensates', async () => {
+    const fan: SagaDefinition<Ctx> = {
+      type: 'fan',
+      steps: [
+        step('a'),
+        {
+          name: 'many',
+          command: (ctx) => [Do.b, Do.c, Do.d].map((def) => ({ def, payload: { opId: `${ctx.sagaId}:${def.subject}` } })),
+          onOk: (ctx, replies: unknown[]) => ({ ...ctx, log: [...ctx.log, `replies:${replies.length}`] }),
+        },
+      ],
+    };
+    const done = await run(fan);
+    expect(done.world.sent).toEqual(['a', 'b', 'c', 'd']);
+    expect(done.state.ctx.log).toEqual(['a', 'replies:3']);
+    const refused = await run(fan, { c: 'refuse' });
+    expect(refused.world.sent).toEqual(['a', 'b', 'c', 'undo-a']);
+    expect(refused.state.status).toBe('compensated');
+  });
+});
+
 describe('saga engine: crashes and rivals', () => {
   it('a saga interrupted after a step was recorded as started is resumed by another executor and sends it again', async () => {
     const store = new InMemorySagaStore();

@@ -1,6 +1,6 @@
 import { applyOutcome, markSent, nextAction, startSaga } from './machine';
 import { noDeadlines, SagaConflictError, systemClock, type Clock, type CommandPort, type DeadlinePort, type SagaObserver, type SagaStore } from './ports';
-import type { SagaDefinition, SagaState, StepOutcome } from './types';
+import type { OutgoingCommand, SagaDefinition, SagaState, StepOutcome } from './types';
 import { TERMINAL } from './types';
 
 export interface ExecutorOptions {
@@ -99,9 +99,17 @@ export class SagaExecutor {
     return Promise.all(ids.map((id) => this.drive(id)));
   }
 
-  private async send(command: Parameters<CommandPort['send']>[0], env: Parameters<CommandPort['send']>[1]): Promise<StepOutcome> {
+  /** Sends one command, or a fan-out one after the other (each idempotent, so a retry resends all). */
+  private async send(command: OutgoingCommand | OutgoingCommand[], env: Parameters<CommandPort['send']>[1]): Promise<StepOutcome> {
     try {
-      return await this.opts.port.send(command, env);
+      if (!Array.isArray(command)) return await this.opts.port.send(command, env);
+      const replies: unknown[] = [];
+      for (const [i, c] of command.entries()) {
+        const outcome = await this.opts.port.send(c, { ...env, msgId: `${env.msgId}:${i}` });
+        if (outcome.kind !== 'ok') return outcome;
+        replies.push(outcome.reply);
+      }
+      return { kind: 'ok', reply: replies };
     } catch (err) {
       return { kind: 'transient', message: (err as Error).message };
     }

@@ -21,10 +21,14 @@ export type StepOutcome =
  */
 export interface StepDefinition<C> {
   name: string;
-  command: (ctx: C) => OutgoingCommand;
-  /** Folds a successful reply into the saga's context (default: unchanged). */
+  /**
+   * The command, or several (a fan-out: one per bet, one per player) sent one after the
+   * other; the step is ok when every one is, and `onOk` gets the replies in order.
+   */
+  command: (ctx: C) => OutgoingCommand | OutgoingCommand[];
+  /** Folds a successful reply (an array for a fan-out) into the saga's context (default: unchanged). */
   onOk?: (ctx: C, reply: any) => C;
-  compensation?: (ctx: C) => OutgoingCommand;
+  compensation?: (ctx: C) => OutgoingCommand | OutgoingCommand[];
   /** Once a pivot step is done the saga only moves forward: it is never compensated. */
   pivot?: boolean;
   /** Attempts before a transient failure counts as unknown (forward) or failed (compensation). */

@@ -33,6 +33,11 @@ export interface WalletOp {
   opId: string;
   amount: number;
   reason: string;
+  /**
+   * Decide this opId as refused without moving anything, unless it was decided before: a
+   * compensation that arrives before its debit bars the debit for good.
+   */
+  bar?: boolean;
 }
 
 /** The answer to a debit or a credit (both commands share the shape). */
@@ -106,6 +111,7 @@ export function replayAnswer(playerId: string, prior: Action, op: WalletOp): Wal
 }
 
 function refusalOf(account: Account, op: WalletOp): { code: ErrorCode; message: string } | null {
+  if (op.bar) return { code: 'CONFLICT', message: `${op.kind} ${op.opId} was cancelled before it arrived` };
   if (op.kind === 'debit') {
     if (op.amount > account.balance) {
       return { code: 'INSUFFICIENT_BALANCE', message: `the wallet holds ${account.balance}, ${op.amount} needed` };
@@ -120,3 +126,6 @@ function refusalOf(account: Account, op: WalletOp): { code: ErrorCode; message: 
 function overflow() {
   return { code: 'VALIDATION_FAILED' as const, message: 'the wallet would pass the largest safe amount' };
 }
+
+/** The credit that refunds debit `debitOpId`: its own opId, derived, so a replay refunds once. */
+export const refundOpId = (debitOpId: string) => `${debitOpId}:refund`;
