@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { OrchestratorHandlers } from './orchestrator.handlers';
+import { SagaRunner } from './saga-runner';
 
-/** The orchestrator: runs the join, bet, roll, leave and expire sagas (KV `sagas`). Its command handlers arrive with their issue; today it boots, consumes cmd.orchestrator.> and reports health. */
-@Module({})
+/** The orchestrator: runs the join, bet, roll, leave and expire sagas (KV `sagas`). */
+@Module({ controllers: [OrchestratorHandlers], providers: [SagaRunner] })
 export class OrchestratorModule {}

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { ChipsSchema } from './money';
+import { ChipsSchema, PositiveChipsSchema } from './money';
 import { PlayerIdSchema } from './ids';
 import { PlayerNameSchema } from './player.contracts';
-import { GameSettingsInputSchema } from './game-settings';
+import { BetTypeSchema, GameSettingsInputSchema } from './game-settings';
+import { SeatPublicKeySchema } from './lifecycle.contracts';
 
 /** Bodies of the gateway's HTTP API (DESIGN.md section 8). */
 export const CreatePlayerBodySchema = z.strictObject({
@@ -20,3 +21,15 @@ export const CreatePlayerResponseSchema = z.object({
 export const PlayerMeResponseSchema = z.object({ playerId: PlayerIdSchema, name: z.string(), balance: ChipsSchema });
 
 export const CreateGameBodySchema = GameSettingsInputSchema;
+
+export const JoinBodySchema = z.strictObject({
+  buyIn: PositiveChipsSchema,
+  publicKey: SeatPublicKeySchema.optional(),
+  password: z.string().min(1).max(128).optional(),
+});
+
+export const BetBodySchema = z.strictObject({
+  type: BetTypeSchema,
+  amount: PositiveChipsSchema,
+  number: z.number().int().min(2).max(12).optional(),
+});

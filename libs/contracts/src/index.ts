@@ -13,4 +13,5 @@ export * from './player.contracts';
 export * from './lifecycle.contracts';
 export * from './treasury.contracts';
 export * from './stats.contracts';
+export * from './orchestrator.contracts';
 export * from './http.contracts';

@@ -52,6 +52,7 @@ export class JetStreamClientProxy extends ClientProxy {
   private connecting?: Promise<NatsConnection>;
   private readonly replySubs = new Map<string, Promise<Subscription>>();
   private readonly pending = new Map<string, Pending>();
+  private readonly eventWaiters = new Map<string, (payload: unknown) => void>();
 
   constructor(private readonly options: JetStreamClientOptions) {
     super();
@@ -126,6 +127,37 @@ export class JetStreamClientProxy extends ClientProxy {
     return def.reply.parse(JSON.parse(res.string())) as ReplyOf<D>;
   }
 
+  /**
+   * Waits for the event of `def` carrying `correlationId` (e.g. the end of a saga).
+   * Resolves once the interest is registered, so send the causing command after it;
+   * `result` resolves with the event's payload, or null after `timeoutMs`.
+   */
+  async waitForEvent<D extends EventDef>(def: D, correlationId: string, timeoutMs: number): Promise<{ result: Promise<PayloadOf<D> | null>; cancel(): void }> {
+    const key = `${def.subject}|${correlationId}`;
+    let settle!: (v: unknown) => void;
+    const result = new Promise<PayloadOf<D> | null>((resolve) => {
+      settle = (v) => resolve(v === null ? null : (def.payload.parse(v) as PayloadOf<D>));
+    });
+    const timer = setTimeout(() => {
+      this.eventWaiters.delete(key);
+      settle(null);
+    }, timeoutMs);
+    this.eventWaiters.set(key, (v) => {
+      clearTimeout(timer);
+      this.eventWaiters.delete(key);
+      settle(v);
+    });
+    await this.subscribeReplies(def.subject);
+    return {
+      result,
+      cancel: () => {
+        clearTimeout(timer);
+        this.eventWaiters.delete(key);
+        settle(null);
+      },
+    };
+  }
+
   private subscribeReplies(subject: string): Promise<Subscription> {
     let sub = this.replySubs.get(subject);
     if (!sub) {
@@ -135,6 +167,15 @@ export class JetStreamClientProxy extends ClientProxy {
           callback: (err, msg) => {
             if (err) return;
             const get = headerGetter(msg.headers);
+            const waiter = this.eventWaiters.get(`${msg.subject}|${get(HEADER.correlationId)}`);
+            if (waiter) {
+              try {
+                waiter(JSON.parse(msg.string()));
+              } catch {
+                // a malformed event: keep waiting until the deadline
+              }
+              return;
+            }
             const cause = get(HEADER.causationId);
             const pending = cause ? this.pending.get(cause) : undefined;
             if (!pending || get(HEADER.correlationId) !== pending.correlationId) return;
@@ -157,6 +198,7 @@ export class JetStreamClientProxy extends ClientProxy {
   }
 
   async close(): Promise<void> {
+    for (const waiter of this.eventWaiters.values()) waiter(null);
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
       p.reject(new Error('client closed'));

@@ -104,8 +104,14 @@ describe('saga engine: given a world, expect these commands', () => {
     expect(state.status).toBe('completed');
   });
 
-  it('a compensation that keeps failing ends the saga failed, visibly', async () => {
-    const { state, world, terminal } = await run(plain, { c: 'refuse', 'undo-a': 'down' });
+  it('a compensation whose service is down is retried until it answers', async () => {
+    const { state, world } = await run(plain, { c: 'refuse', 'undo-a': { failTimes: 9 } });
+    expect(world.sent.filter((v) => v === 'undo-a')).toHaveLength(10);
+    expect(state.status).toBe('compensated');
+  });
+
+  it('a compensation that keeps being refused ends the saga failed, visibly', async () => {
+    const { state, world, terminal } = await run(plain, { c: 'refuse', 'undo-a': 'refuse' });
     expect(world.sent).toEqual(['a', 'b', 'c', 'undo-b', 'undo-a', 'undo-a', 'undo-a']);
     expect(state.status).toBe('failed');
     expect(state.error).toMatchObject({ step: 'a', code: 'COMPENSATION_FAILED', message: expect.stringContaining('after INSUFFICIENT_BALANCE at c') });

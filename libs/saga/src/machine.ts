@@ -111,7 +111,9 @@ export function applyOutcome<C>(
 
   // compensation
   if (outcome.kind === 'ok') return { state: setStep({ status: 'compensated', lastError: undefined }), effect: {} };
-  if (action.attempt < max) {
+  // a service that is down will be back: a compensation is retried for as long as it
+  // takes (the saga shows as stuck meanwhile); only refusals can make it fail
+  if (outcome.kind === 'transient' || action.attempt < max) {
     return { state: setStep({ status: 'compensating', lastError: outcome.kind === 'refused' ? `${outcome.code}: ${outcome.message}` : outcome.message }), effect: { retryAfterMs: backoffMs(action.attempt) } };
   }
   const message = outcome.kind === 'refused' ? `${outcome.code}: ${outcome.message}` : outcome.message;

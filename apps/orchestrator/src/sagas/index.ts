@@ -1,0 +1,12 @@
+import type { SagaDefinition } from '@bitcraps/saga';
+import { betSaga } from './bet.saga';
+import { joinSaga } from './join.saga';
+import { leaveSaga } from './leave.saga';
+
+export { joinSaga, betSaga, leaveSaga };
+export type { JoinContext } from './join.saga';
+export type { BetContext } from './bet.saga';
+export type { LeaveContext } from './leave.saga';
+
+/** Every saga the orchestrator runs, by type. */
+export const SAGAS: ReadonlyArray<SagaDefinition<any>> = [joinSaga, betSaga, leaveSaga];

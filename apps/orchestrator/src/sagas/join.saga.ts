@@ -1,0 +1,47 @@
+import { CreditStack, DebitWallet, RefundDebit, ReverseStackCredit, SeatPlayer, UnseatPlayer } from '@bitcraps/contracts';
+import type { SagaDefinition } from '@bitcraps/saga';
+
+/**
+ * Join: buy in and sit down.
+ *
+ *   player.debit-wallet ──▶ lifecycle.seat-player ──▶ treasury.credit-stack ──▶ completed
+ *     ↺ player.refund-debit   ↺ lifecycle.unseat-player  ↺ treasury.reverse-stack-credit
+ *
+ * A refusal at any step runs the compensations (↺) of the steps before it, newest
+ * first; a step that never answered is compensated too (each compensation is harmless
+ * when its step never ran). Operation ids are `<sagaId>:<step>`.
+ */
+export interface JoinContext {
+  sagaId: string;
+  gameId: string;
+  playerId: string;
+  buyIn: number;
+  password?: string;
+  publicKey?: string;
+  stack?: number;
+}
+
+export const joinSaga: SagaDefinition<JoinContext> = {
+  type: 'join',
+  steps: [
+    {
+      name: 'debit-wallet',
+      command: (c) => ({ def: DebitWallet, payload: { playerId: c.playerId, opId: `${c.sagaId}:debit`, amount: c.buyIn, reason: `buy-in ${c.gameId}` } }),
+      compensation: (c) => ({ def: RefundDebit, payload: { playerId: c.playerId, opId: `${c.sagaId}:debit`, amount: c.buyIn, reason: `buy-in refund ${c.gameId}` } }),
+    },
+    {
+      name: 'seat-player',
+      command: (c) => ({
+        def: SeatPlayer,
+        payload: { gameId: c.gameId, playerId: c.playerId, buyIn: c.buyIn, opId: `${c.sagaId}:seat`, ...(c.password ? { password: c.password } : {}), ...(c.publicKey ? { publicKey: c.publicKey } : {}) },
+      }),
+      compensation: (c) => ({ def: UnseatPlayer, payload: { gameId: c.gameId, playerId: c.playerId, opId: `${c.sagaId}:unseat`, compensates: `${c.sagaId}:seat` } }),
+    },
+    {
+      name: 'credit-stack',
+      command: (c) => ({ def: CreditStack, payload: { opId: `${c.sagaId}:stack`, gameId: c.gameId, playerId: c.playerId, amount: c.buyIn } }),
+      onOk: (c, reply: { stack: number }) => ({ ...c, stack: reply.stack }),
+      compensation: (c) => ({ def: ReverseStackCredit, payload: { opId: `${c.sagaId}:stack`, gameId: c.gameId, playerId: c.playerId } }),
+    },
+  ],
+};

@@ -1,0 +1,45 @@
+import { CashOutStack, CreditWallet, ReleaseBet, UnseatPlayer } from '@bitcraps/contracts';
+import type { SagaDefinition } from '@bitcraps/saga';
+
+/**
+ * Leave: stand up and take the chips home.
+ *
+ *   lifecycle.unseat-player ═▶ treasury.release-bet × returned bets ──▶ treasury.cash-out-stack ──▶ player.credit-wallet ──▶ completed
+ *   (pivot: refused with BETS_ON_LAYOUT while contract bets stand; once it succeeds the saga only moves forward)
+ *
+ * Nothing here is compensated: leaving is undone by joining again. Every step after the
+ * pivot is retried until it succeeds, so the chips always reach the wallet.
+ */
+export interface LeaveContext {
+  sagaId: string;
+  gameId: string;
+  playerId: string;
+  returnedBets?: Array<{ betId: string; amount: number }>;
+  returned?: number;
+}
+
+export const leaveSaga: SagaDefinition<LeaveContext> = {
+  type: 'leave',
+  steps: [
+    {
+      name: 'unseat-player',
+      pivot: true,
+      command: (c) => ({ def: UnseatPlayer, payload: { gameId: c.gameId, playerId: c.playerId, opId: `${c.sagaId}:unseat` } }),
+      onOk: (c, reply: { returnedBets: Array<{ betId: string; amount: number }> }) => ({ ...c, returnedBets: reply.returnedBets }),
+    },
+    {
+      name: 'release-bets',
+      command: (c) => (c.returnedBets ?? []).map((b) => ({ def: ReleaseBet, payload: { betId: b.betId, gameId: c.gameId, playerId: c.playerId } })),
+    },
+    {
+      name: 'cash-out-stack',
+      command: (c) => ({ def: CashOutStack, payload: { opId: `${c.sagaId}:cash-out`, gameId: c.gameId, playerId: c.playerId } }),
+      onOk: (c, reply: { amount: number }) => ({ ...c, returned: reply.amount }),
+    },
+    {
+      name: 'credit-wallet',
+      command: (c) =>
+        c.returned ? [{ def: CreditWallet, payload: { playerId: c.playerId, opId: `${c.sagaId}:credit`, amount: c.returned, reason: `cash-out ${c.gameId}` } }] : [],
+    },
+  ],
+};

@@ -1,0 +1,110 @@
+import { InMemorySagaStore, SagaExecutor, type Clock, type CommandPort, type StepOutcome } from '@bitcraps/saga';
+import { betSaga, joinSaga, leaveSaga } from '.';
+
+/**
+ * Given/expect tests of every saga definition, no broker: a scripted world answers by
+ * subject; a failure at each step must give exactly these compensations, in this order.
+ */
+type Script = Record<string, 'refuse' | 'down' | ((payload: any) => unknown)>;
+
+class World implements CommandPort {
+  readonly sent: Array<{ subject: string; payload: any }> = [];
+  constructor(private readonly script: Script) {}
+  async send(c: { def: { subject: string }; payload: unknown }): Promise<StepOutcome> {
+    this.sent.push({ subject: c.def.subject, payload: c.payload });
+    const s = this.script[c.def.subject];
+    if (s === 'refuse') return { kind: 'refused', code: 'GAME_FULL', message: 'no' };
+    if (s === 'down') return { kind: 'transient', message: 'no answer' };
+    return { kind: 'ok', reply: { ok: true, ...(typeof s === 'function' ? (s(c.payload) as object) : {}) } };
+  }
+  get subjects() {
+    return this.sent.map((s) => s.subject.replace(/^cmd\./, ''));
+  }
+}
+
+const clock: Clock = { now: () => 0, sleep: async () => undefined };
+const run = async (def: any, ctx: any, script: Script) => {
+  const world = new World(script);
+  const state = await new SagaExecutor({ store: new InMemorySagaStore(), port: world, clock }).start(def, ctx.sagaId, ctx);
+  return { state, world };
+};
+
+const ids = { sagaId: 's_1', gameId: 'g_1', playerId: 'p_1' };
+
+describe('join saga', () => {
+  const ok: Script = { 'cmd.treasury.credit-stack': () => ({ stack: 200 }) };
+  it('debits, seats, credits the stack', async () => {
+    const { state, world } = await run(joinSaga, { ...ids, buyIn: 200 }, ok);
+    expect(world.subjects).toEqual(['player.debit-wallet', 'lifecycle.seat-player', 'treasury.credit-stack']);
+    expect(state).toMatchObject({ status: 'completed', ctx: { stack: 200 } });
+    expect(world.sent[0].payload).toMatchObject({ opId: 's_1:debit', amount: 200 });
+  });
+  it.each([
+    ['player.debit-wallet', []],
+    ['lifecycle.seat-player', ['player.refund-debit']],
+    ['treasury.credit-stack', ['lifecycle.unseat-player', 'player.refund-debit']],
+  ])('a refusal at %s compensates %j', async (at, comps) => {
+    const { state, world } = await run(joinSaga, { ...ids, buyIn: 200 }, { ...ok, [`cmd.${at}`]: 'refuse' });
+    expect(state.status).toBe('compensated');
+    expect(world.subjects.slice(world.subjects.indexOf(at) + 1)).toEqual(comps);
+  });
+  it('a credit that never answers is reversed too (it may have happened)', async () => {
+    const { state, world } = await run(joinSaga, { ...ids, buyIn: 200 }, { 'cmd.treasury.credit-stack': 'down' });
+    expect(state.status).toBe('compensated');
+    expect(world.subjects.slice(-3)).toEqual(['treasury.reverse-stack-credit', 'lifecycle.unseat-player', 'player.refund-debit']);
+    expect(world.sent.find((s) => s.subject.endsWith('refund-debit'))!.payload).toMatchObject({ opId: 's_1:debit', amount: 200 });
+  });
+});
+
+describe('bet saga', () => {
+  const bet = { ...ids, betId: 'b_1', type: 'pass', amount: 10 };
+  it('validates, escrows, records', async () => {
+    const { state, world } = await run(betSaga, bet, {});
+    expect(world.subjects).toEqual(['lifecycle.validate-bet', 'treasury.escrow-bet', 'lifecycle.record-bet']);
+    expect(state.status).toBe('completed');
+  });
+  it.each([
+    ['lifecycle.validate-bet', []],
+    ['treasury.escrow-bet', []],
+    ['lifecycle.record-bet', ['treasury.release-bet']],
+  ])('a refusal at %s compensates %j', async (at, comps) => {
+    const { state, world } = await run(betSaga, bet, { [`cmd.${at}`]: 'refuse' });
+    expect(state.status).toBe('compensated');
+    expect(world.subjects.slice(world.subjects.indexOf(at) + 1)).toEqual(comps);
+  });
+  it('a record that never answers is taken down, then released', async () => {
+    const { world } = await run(betSaga, bet, { 'cmd.lifecycle.record-bet': 'down' });
+    expect(world.subjects.slice(-2)).toEqual(['lifecycle.remove-bet', 'treasury.release-bet']);
+  });
+});
+
+describe('leave saga', () => {
+  const script: Script = {
+    'cmd.lifecycle.unseat-player': () => ({ returnedBets: [{ betId: 'b_1', amount: 5 }, { betId: 'b_2', amount: 7 }] }),
+    'cmd.treasury.cash-out-stack': () => ({ amount: 212 }),
+  };
+  it('unseats, releases returned bets, cashes out, credits the wallet', async () => {
+    const { state, world } = await run(leaveSaga, ids, script);
+    expect(world.subjects).toEqual(['lifecycle.unseat-player', 'treasury.release-bet', 'treasury.release-bet', 'treasury.cash-out-stack', 'player.credit-wallet']);
+    expect(world.sent.at(-1)!.payload).toMatchObject({ amount: 212, opId: 's_1:credit' });
+    expect(state).toMatchObject({ status: 'completed', ctx: { returned: 212 } });
+  });
+  it('refused to unseat (bets on the layout): nothing happens', async () => {
+    const { state, world } = await run(leaveSaga, ids, { 'cmd.lifecycle.unseat-player': 'refuse' });
+    expect(world.subjects).toEqual(['lifecycle.unseat-player']);
+    expect(state.status).toBe('compensated');
+  });
+  it('after the pivot it only retries forward: a down treasury delays, never undoes', async () => {
+    let calls = 0;
+    const flaky: Script = { ...script, 'cmd.treasury.cash-out-stack': () => ({ amount: 212 }) };
+    const world = new World(flaky);
+    const port: CommandPort = { send: async (c) => (c.def.subject.endsWith('cash-out-stack') && ++calls <= 8 ? { kind: 'transient', message: 'down' } : world.send(c)) };
+    const state = await new SagaExecutor({ store: new InMemorySagaStore(), port, clock }).start(leaveSaga, 's_1', { ...ids });
+    expect(state.status).toBe('completed');
+    expect(calls).toBe(9);
+  });
+  it('an empty stack credits nothing', async () => {
+    const { world } = await run(leaveSaga, ids, { 'cmd.lifecycle.unseat-player': () => ({ returnedBets: [] }), 'cmd.treasury.cash-out-stack': () => ({ amount: 0 }) });
+    expect(world.subjects).toEqual(['lifecycle.unseat-player', 'treasury.cash-out-stack']);
+  });
+});
