@@ -3,7 +3,7 @@ import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } fro
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
-import { STREAMS } from '@bitcraps/contracts';
+import { HEADER, STREAMS } from '@bitcraps/contracts';
 import { ensureStreams, KvDocuments, openBucket } from '@bitcraps/messaging';
 import { NATS_CONNECTION, SERVICE_CONFIG, SERVICE_METRICS } from '@bitcraps/service-kit';
 import type { ServiceMetrics } from '@bitcraps/telemetry';
@@ -42,7 +42,7 @@ export async function foldEvents(
     } catch {
       // not JSON: no fact, but the position still moves
     }
-    const fact = toStatsFact(m.subject, body);
+    const fact = toStatsFact(m.subject, body, m.headers?.get(HEADER.orderingKey) || undefined);
     if (fact) fold(state, { seq: m.seq, at: m.time.getTime(), fact });
     else if (m.seq > state.lastSeq) state.lastSeq = m.seq;
     opts.onEvent?.(state);

@@ -15,6 +15,8 @@ export const HEADER = {
   version: 'version',
   traceparent: 'traceparent',
   tracestate: 'tracestate',
+  /** On a reply: the ordering key of the command it answers (the game id for lifecycle), so readers of EVT can group by it. */
+  orderingKey: 'ordering-key',
   dlqReason: 'dlq-reason',
   dlqSubject: 'dlq-subject',
 } as const;

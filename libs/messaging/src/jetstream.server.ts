@@ -152,7 +152,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
           const reply = await this.invoke(handler, parsed.data, ctx);
           const checked = def.reply.safeParse(reply);
           if (!checked.success) throw new Error(`handler of ${m.subject} answered a reply that fails its schema: ${checked.error.message}`);
-          await this.publishReply(def.replySubject, envelope.data, checked.data);
+          await this.publishReply(def.replySubject, envelope.data, checked.data, key);
           m.ack();
           this.options.onHandled?.(m.subject, (checked.data as { ok: boolean }).ok ? 'ok' : 'refused', seconds());
         } catch (err) {
@@ -186,7 +186,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
     return isObservable(result) ? lastValueFrom(result) : result;
   }
 
-  private async publishReply(subject: string, command: Envelope, reply: unknown): Promise<void> {
+  private async publishReply(subject: string, command: Envelope, reply: unknown, orderingKey?: string): Promise<void> {
     const env: Envelope = {
       msgId: `reply:${command.msgId}`,
       correlationId: command.correlationId,
@@ -194,7 +194,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       idempotencyKey: command.idempotencyKey,
       version: 1,
     };
-    const extra: Record<string, string> = {};
+    const extra: Record<string, string> = orderingKey ? { [HEADER.orderingKey]: orderingKey } : {};
     injectTraceContext(extra);
     await this.js!.publish(subject, JSON.stringify(reply), { msgID: env.msgId, headers: toNatsHeaders(env, extra) });
   }

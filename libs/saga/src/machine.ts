@@ -116,7 +116,7 @@ export function applyOutcome<C>(
   if (outcome.kind === 'transient' || action.attempt < max) {
     return { state: setStep({ status: 'compensating', lastError: outcome.kind === 'refused' ? `${outcome.code}: ${outcome.message}` : outcome.message }), effect: { retryAfterMs: backoffMs(action.attempt) } };
   }
-  const message = outcome.kind === 'refused' ? `${outcome.code}: ${outcome.message}` : outcome.message;
+  const message = `${outcome.code}: ${outcome.message}`;
   return {
     state: setStep({ status: 'compensating', lastError: message }, {
       status: 'failed',
