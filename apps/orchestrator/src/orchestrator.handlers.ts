@@ -1,9 +1,9 @@
 import { Controller } from '@nestjs/common';
-import { GetSaga, ListSagas, refuse, StartBet, StartJoin, StartLeave, type PayloadOf, type ReplyOf } from '@bitcraps/contracts';
+import { GetSaga, ListSagas, refuse, StartBet, StartJoin, StartLeave, StartRoll, type PayloadOf, type ReplyOf } from '@bitcraps/contracts';
 import { OnCommand, OnQuery } from '@bitcraps/messaging';
 import { TERMINAL } from '@bitcraps/saga';
 import { SagaRunner } from './saga-runner';
-import { betSaga, joinSaga, leaveSaga } from './sagas';
+import { betSaga, joinSaga, leaveSaga, rollSaga } from './sagas';
 import { toSagaView } from './saga-view';
 
 /** Starting a saga answers as soon as it is stored; its end is published as SagaEnded. */
@@ -26,6 +26,12 @@ export class OrchestratorHandlers {
   @OnCommand(StartLeave)
   async leave(c: PayloadOf<typeof StartLeave>): Promise<ReplyOf<typeof StartLeave>> {
     const s = await this.runner.start(leaveSaga, c.sagaId, { ...c });
+    return { ok: true, sagaId: s.sagaId, status: s.status };
+  }
+
+  @OnCommand(StartRoll)
+  async roll(c: PayloadOf<typeof StartRoll>): Promise<ReplyOf<typeof StartRoll>> {
+    const s = await this.runner.start(rollSaga, c.sagaId, { ...c });
     return { ok: true, sagaId: s.sagaId, status: s.status };
   }
 

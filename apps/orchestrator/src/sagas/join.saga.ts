@@ -1,11 +1,11 @@
-import { CreditStack, DebitWallet, RefundDebit, ReverseStackCredit, SeatPlayer, UnseatPlayer } from '@bitcraps/contracts';
+import { AddParticipant, CreditStack, DebitWallet, RefundDebit, RemoveParticipant, ReverseStackCredit, SeatPlayer, UnseatPlayer } from '@bitcraps/contracts';
 import type { SagaDefinition } from '@bitcraps/saga';
 
 /**
  * Join: buy in and sit down.
  *
- *   player.debit-wallet ──▶ lifecycle.seat-player ──▶ treasury.credit-stack ──▶ completed
- *     ↺ player.refund-debit   ↺ lifecycle.unseat-player  ↺ treasury.reverse-stack-credit
+ *   player.debit-wallet ──▶ lifecycle.seat-player ──▶ treasury.credit-stack ──▶ consensus.add-participant ──▶ completed
+ *     ↺ player.refund-debit   ↺ lifecycle.unseat-player  ↺ treasury.reverse-stack-credit  ↺ consensus.remove-participant
  *
  * A refusal at any step runs the compensations (↺) of the steps before it, newest
  * first; a step that never answered is compensated too (each compensation is harmless
@@ -42,6 +42,11 @@ export const joinSaga: SagaDefinition<JoinContext> = {
       command: (c) => ({ def: CreditStack, payload: { opId: `${c.sagaId}:stack`, gameId: c.gameId, playerId: c.playerId, amount: c.buyIn } }),
       onOk: (c, reply: { stack: number }) => ({ ...c, stack: reply.stack }),
       compensation: (c) => ({ def: ReverseStackCredit, payload: { opId: `${c.sagaId}:stack`, gameId: c.gameId, playerId: c.playerId } }),
+    },
+    {
+      name: 'add-participant',
+      command: (c) => ({ def: AddParticipant, payload: { gameId: c.gameId, playerId: c.playerId, opId: `${c.sagaId}:participant`, ...(c.publicKey ? { publicKey: c.publicKey } : {}) } }),
+      compensation: (c) => ({ def: RemoveParticipant, payload: { gameId: c.gameId, playerId: c.playerId, opId: `${c.sagaId}:participant-undo`, compensates: `${c.sagaId}:participant` } }),
     },
   ],
 };

@@ -1,10 +1,10 @@
-import { CashOutStack, CreditWallet, ReleaseBet, UnseatPlayer } from '@bitcraps/contracts';
+import { CashOutStack, CreditWallet, ReleaseBet, RemoveParticipant, UnseatPlayer } from '@bitcraps/contracts';
 import type { SagaDefinition } from '@bitcraps/saga';
 
 /**
  * Leave: stand up and take the chips home.
  *
- *   lifecycle.unseat-player ═▶ treasury.release-bet × returned bets ──▶ treasury.cash-out-stack ──▶ player.credit-wallet ──▶ completed
+ *   lifecycle.unseat-player ═▶ consensus.remove-participant ──▶ treasury.release-bet × returned bets ──▶ treasury.cash-out-stack ──▶ player.credit-wallet ──▶ completed
  *   (pivot: refused with BETS_ON_LAYOUT while contract bets stand; once it succeeds the saga only moves forward)
  *
  * Nothing here is compensated: leaving is undone by joining again. Every step after the
@@ -26,6 +26,10 @@ export const leaveSaga: SagaDefinition<LeaveContext> = {
       pivot: true,
       command: (c) => ({ def: UnseatPlayer, payload: { gameId: c.gameId, playerId: c.playerId, opId: `${c.sagaId}:unseat` } }),
       onOk: (c, reply: { returnedBets: Array<{ betId: string; amount: number }> }) => ({ ...c, returnedBets: reply.returnedBets }),
+    },
+    {
+      name: 'remove-participant',
+      command: (c) => ({ def: RemoveParticipant, payload: { gameId: c.gameId, playerId: c.playerId, opId: `${c.sagaId}:participant` } }),
     },
     {
       name: 'release-bets',

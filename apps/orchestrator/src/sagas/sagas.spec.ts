@@ -1,5 +1,5 @@
 import { InMemorySagaStore, SagaExecutor, type Clock, type CommandPort, type StepOutcome } from '@bitcraps/saga';
-import { betSaga, joinSaga, leaveSaga } from '.';
+import { betSaga, joinSaga, leaveSaga, rollSaga } from '.';
 
 /**
  * Given/expect tests of every saga definition, no broker: a scripted world answers by
@@ -35,7 +35,7 @@ describe('join saga', () => {
   const ok: Script = { 'cmd.treasury.credit-stack': () => ({ stack: 200 }) };
   it('debits, seats, credits the stack', async () => {
     const { state, world } = await run(joinSaga, { ...ids, buyIn: 200 }, ok);
-    expect(world.subjects).toEqual(['player.debit-wallet', 'lifecycle.seat-player', 'treasury.credit-stack']);
+    expect(world.subjects).toEqual(['player.debit-wallet', 'lifecycle.seat-player', 'treasury.credit-stack', 'consensus.add-participant']);
     expect(state).toMatchObject({ status: 'completed', ctx: { stack: 200 } });
     expect(world.sent[0].payload).toMatchObject({ opId: 's_1:debit', amount: 200 });
   });
@@ -43,6 +43,7 @@ describe('join saga', () => {
     ['player.debit-wallet', []],
     ['lifecycle.seat-player', ['player.refund-debit']],
     ['treasury.credit-stack', ['lifecycle.unseat-player', 'player.refund-debit']],
+    ['consensus.add-participant', ['treasury.reverse-stack-credit', 'lifecycle.unseat-player', 'player.refund-debit']],
   ])('a refusal at %s compensates %j', async (at, comps) => {
     const { state, world } = await run(joinSaga, { ...ids, buyIn: 200 }, { ...ok, [`cmd.${at}`]: 'refuse' });
     expect(state.status).toBe('compensated');
@@ -85,7 +86,7 @@ describe('leave saga', () => {
   };
   it('unseats, releases returned bets, cashes out, credits the wallet', async () => {
     const { state, world } = await run(leaveSaga, ids, script);
-    expect(world.subjects).toEqual(['lifecycle.unseat-player', 'treasury.release-bet', 'treasury.release-bet', 'treasury.cash-out-stack', 'player.credit-wallet']);
+    expect(world.subjects).toEqual(['lifecycle.unseat-player', 'consensus.remove-participant', 'treasury.release-bet', 'treasury.release-bet', 'treasury.cash-out-stack', 'player.credit-wallet']);
     expect(world.sent.at(-1)!.payload).toMatchObject({ amount: 212, opId: 's_1:credit' });
     expect(state).toMatchObject({ status: 'completed', ctx: { returned: 212 } });
   });
@@ -105,6 +106,42 @@ describe('leave saga', () => {
   });
   it('an empty stack credits nothing', async () => {
     const { world } = await run(leaveSaga, ids, { 'cmd.lifecycle.unseat-player': () => ({ returnedBets: [] }), 'cmd.treasury.cash-out-stack': () => ({ amount: 0 }) });
-    expect(world.subjects).toEqual(['lifecycle.unseat-player', 'treasury.cash-out-stack']);
+    expect(world.subjects).toEqual(['lifecycle.unseat-player', 'consensus.remove-participant', 'treasury.cash-out-stack']);
+  });
+});
+
+describe('roll saga', () => {
+  const roll = {
+    rollIndex: 3, dice: [3, 4], total: 7, phase: 'come-out', point: null, shooter: 'p_1', sevenOut: false, nextShooter: null, moved: [],
+    resolutions: [{ betId: 'b_1', playerId: 'p_1', type: 'pass', outcome: 'win', amount: 10, payout: 10 }],
+  };
+  const script: Script = {
+    'cmd.lifecycle.check-shooter': () => ({ rollIndex: 3, shooter: 'p_1' }),
+    'cmd.consensus.produce-roll': () => ({ dice: [3, 4] }),
+    'cmd.lifecycle.apply-roll': () => ({ roll }),
+  };
+  it('checks the shooter, produces the dice, applies them, settles, closes the round', async () => {
+    const { state, world } = await run(rollSaga, ids, script);
+    expect(world.subjects).toEqual(['lifecycle.check-shooter', 'consensus.produce-roll', 'lifecycle.apply-roll', 'treasury.settle-roll', 'lifecycle.close-round']);
+    expect(world.sent[2].payload).toEqual({ gameId: 'g_1', rollIndex: 3, dice: [3, 4] });
+    expect(world.sent[3].payload).toEqual({ gameId: 'g_1', rollIndex: 3, resolutions: [{ betId: 'b_1', playerId: 'p_1', outcome: 'win', amount: 10, payout: 10 }] });
+    expect(state).toMatchObject({ status: 'completed', ctx: { roll } });
+  });
+  it('not the shooter: nothing to undo', async () => {
+    const { state, world } = await run(rollSaga, ids, { 'cmd.lifecycle.check-shooter': 'refuse' });
+    expect(world.subjects).toEqual(['lifecycle.check-shooter']);
+    expect(state.status).toBe('compensated');
+  });
+  it('no dice (quorum failed): the reserved roll is cancelled', async () => {
+    const { world } = await run(rollSaga, ids, { ...script, 'cmd.consensus.produce-roll': 'refuse' });
+    expect(world.subjects).toEqual(['lifecycle.check-shooter', 'consensus.produce-roll', 'lifecycle.cancel-roll']);
+  });
+  it('past the pivot a settlement that fails is retried, never undone', async () => {
+    let calls = 0;
+    const world = new World(script);
+    const port: CommandPort = { send: async (c) => (c.def.subject.endsWith('settle-roll') && ++calls <= 6 ? { kind: 'transient', message: 'treasury down' } : world.send(c)) };
+    const state = await new SagaExecutor({ store: new InMemorySagaStore(), port, clock }).start(rollSaga, 's_1', { ...ids });
+    expect(state.status).toBe('completed');
+    expect(world.subjects.filter((s) => s.includes('cancel'))).toEqual([]);
   });
 });
