@@ -37,12 +37,14 @@ export class OrchestratorHandlers {
 
   @OnQuery(GetSaga)
   async get(q: PayloadOf<typeof GetSaga>): Promise<ReplyOf<typeof GetSaga>> {
+    await this.runner.ready;
     const loaded = await this.runner.store.load(q.sagaId);
     return loaded ? { ok: true, saga: toSagaView(loaded.state) } : refuse('SAGA_NOT_FOUND', `no saga ${q.sagaId}`);
   }
 
   @OnQuery(ListSagas)
   async list(q: PayloadOf<typeof ListSagas>): Promise<ReplyOf<typeof ListSagas>> {
+    await this.runner.ready;
     const ids = q.unfinishedOnly ? await this.runner.store.unfinished() : [];
     const views = [];
     for (const id of ids.slice(0, 500)) {

@@ -27,6 +27,9 @@ export class SagaRunner implements OnApplicationBootstrap, OnApplicationShutdown
   private stopped = false;
   private readonly duration: Histogram<'type' | 'status'>;
   private readonly failed: Counter<'type'>;
+  private markReady!: () => void;
+  /** Resolves once the store is open and the sagas registered. */
+  readonly ready = new Promise<void>((r) => (this.markReady = r));
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -53,12 +56,14 @@ export class SagaRunner implements OnApplicationBootstrap, OnApplicationShutdown
       observer: { onTerminal: (s) => void this.onTerminal(s) },
     });
     for (const def of SAGAS) this.executor.register(def);
+    this.markReady();
     void this.resumeStale(0);
     this.scanTimer = setInterval(() => void this.resumeStale(this.config.SAGA_STALE_MS), this.config.SAGA_SCAN_MS);
   }
 
   /** Creates the saga (idempotent by id) and drives it in the background. */
   async start<C>(def: SagaDefinition<C>, sagaId: string, ctx: C): Promise<SagaState<C>> {
+    await this.ready;
     const existing = await this.store.load<C>(sagaId);
     if (existing) {
       if (!TERMINAL.has(existing.state.status)) this.drive(sagaId);

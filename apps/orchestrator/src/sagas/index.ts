@@ -3,12 +3,14 @@ import { betSaga } from './bet.saga';
 import { joinSaga } from './join.saga';
 import { leaveSaga } from './leave.saga';
 import { rollSaga } from './roll.saga';
+import { expireSaga } from './expire.saga';
 
-export { joinSaga, betSaga, leaveSaga, rollSaga };
+export { joinSaga, betSaga, leaveSaga, rollSaga, expireSaga };
 export type { JoinContext } from './join.saga';
 export type { BetContext } from './bet.saga';
 export type { LeaveContext } from './leave.saga';
 export type { RollContext } from './roll.saga';
+export type { ExpireContext } from './expire.saga';
 
 /** Every saga the orchestrator runs, by type. */
-export const SAGAS: ReadonlyArray<SagaDefinition<any>> = [joinSaga, betSaga, leaveSaga, rollSaga];
+export const SAGAS: ReadonlyArray<SagaDefinition<any>> = [joinSaga, betSaga, leaveSaga, rollSaga, expireSaga];

@@ -1,5 +1,5 @@
 import { InMemorySagaStore, SagaExecutor, type Clock, type CommandPort, type StepOutcome } from '@bitcraps/saga';
-import { betSaga, joinSaga, leaveSaga, rollSaga } from '.';
+import { betSaga, expireSaga, joinSaga, leaveSaga, rollSaga } from '.';
 
 /**
  * Given/expect tests of every saga definition, no broker: a scripted world answers by
@@ -143,5 +143,26 @@ describe('roll saga', () => {
     const state = await new SagaExecutor({ store: new InMemorySagaStore(), port, clock }).start(rollSaga, 's_1', { ...ids });
     expect(state.status).toBe('completed');
     expect(world.subjects.filter((s) => s.includes('cancel'))).toEqual([]);
+  });
+});
+
+describe('expire saga', () => {
+  const script: Script = {
+    'cmd.lifecycle.close-game': () => ({
+      players: [{ playerId: 'p_a', stack: 90 }, { playerId: 'p_b', stack: 0 }],
+      bets: [{ betId: 'b_1', playerId: 'p_a', type: 'pass', amount: 10 }],
+    }),
+    'cmd.treasury.cash-out-stack': (p: { playerId: string }) => ({ amount: p.playerId === 'p_a' ? 100 : 0 }),
+  };
+  it('suspends, closes, refunds open bets, cashes every stack out to its wallet', async () => {
+    const { state, world } = await run(expireSaga, { sagaId: 's_1', gameId: 'g_1' }, script);
+    expect(world.subjects).toEqual(['lifecycle.suspend-game', 'lifecycle.close-game', 'treasury.release-bet', 'treasury.cash-out-stack', 'treasury.cash-out-stack', 'player.credit-wallet']);
+    expect(world.sent.at(-1)!.payload).toMatchObject({ playerId: 'p_a', amount: 100 });
+    expect(state.status).toBe('completed');
+  });
+  it('a game already closed is left alone', async () => {
+    const { state, world } = await run(expireSaga, { sagaId: 's_1', gameId: 'g_1' }, { 'cmd.lifecycle.suspend-game': 'refuse' });
+    expect(world.subjects).toEqual(['lifecycle.suspend-game']);
+    expect(state.status).toBe('compensated');
   });
 });
