@@ -4,7 +4,9 @@ import { Counter, Histogram } from 'prom-client';
 import { SagaEnded } from '@bitcraps/contracts';
 import { openBucket, type JetStreamClientProxy } from '@bitcraps/messaging';
 import { SagaExecutor, TERMINAL, type SagaDefinition, type SagaState } from '@bitcraps/saga';
-import { COMMAND_BUS, NATS_CONNECTION, SERVICE_CONFIG, SERVICE_METRICS } from '@bitcraps/service-kit';
+import { COMMAND_BUS, NATS_CONNECTION, REDIS, RedisTimeouts, SERVICE_CONFIG, SERVICE_METRICS, TimeoutSweeper } from '@bitcraps/service-kit';
+import type Redis from 'ioredis';
+import { RedisDeadlines, SAGA_STEP_KIND } from './infra/redis-deadlines';
 import type { ServiceMetrics } from '@bitcraps/telemetry';
 import { JetStreamCommandPort } from './infra/jetstream-command-port';
 import { KvSagaStore } from './infra/kv-saga-store';
@@ -24,6 +26,7 @@ export class SagaRunner implements OnApplicationBootstrap, OnApplicationShutdown
   store!: KvSagaStore;
   private readonly driving = new Map<string, Promise<unknown>>();
   private scanTimer?: NodeJS.Timeout;
+  private sweeper?: TimeoutSweeper;
   private stopped = false;
   private readonly duration: Histogram<'type' | 'status'>;
   private readonly failed: Counter<'type'>;
@@ -36,6 +39,7 @@ export class SagaRunner implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(COMMAND_BUS) private readonly bus: JetStreamClientProxy,
     @Inject(SERVICE_CONFIG) private readonly config: OrchestratorConfig,
     @Inject(SERVICE_METRICS) metrics: ServiceMetrics,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {
     this.duration = new Histogram({
       name: 'bitcraps_saga_duration_seconds',
@@ -48,16 +52,27 @@ export class SagaRunner implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    const timeouts = new RedisTimeouts(this.redis);
     this.store = new KvSagaStore(await openBucket(this.nc, 'sagas', { replicas: this.config.STREAM_REPLICAS, history: 1 }));
     this.executor = new SagaExecutor({
       store: this.store,
       port: new JetStreamCommandPort(this.bus),
       defaultTimeoutMs: this.config.SAGA_STEP_TIMEOUT_MS,
+      deadlines: new RedisDeadlines(timeouts, 2_000),
       observer: { onTerminal: (s) => void this.onTerminal(s) },
     });
     for (const def of SAGAS) this.executor.register(def);
     this.markReady();
     void this.resumeStale(0);
+    // a step whose deadline passed in Redis: resume the saga unless this replica drives it
+    this.sweeper = new TimeoutSweeper(timeouts, {
+      [SAGA_STEP_KIND]: async (due) => {
+        if (this.driving.has(due.id)) return void (await timeouts.arm(SAGA_STEP_KIND, due.id, Date.now() + this.config.SAGA_STALE_MS));
+        this.drive(due.id);
+      },
+    }, { intervalMs: 500, onError: (err) => this.logger.warn(`deadline sweep: ${err.message}`) });
+    this.sweeper.start();
+    // the fallback when Redis lost the deadlines
     this.scanTimer = setInterval(() => void this.resumeStale(this.config.SAGA_STALE_MS), this.config.SAGA_SCAN_MS);
   }
 
@@ -122,5 +137,6 @@ export class SagaRunner implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.scanTimer) clearInterval(this.scanTimer);
+    await this.sweeper?.stop();
   }
 }
