@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { connectNats } from '@bitcraps/messaging';
 import { emptyStats, figures, type StatsState } from './domain/projection';
 import { CHECKPOINT_KEY, foldEvents, openCheckpoints } from './stats.projector';
 
@@ -33,7 +34,6 @@ export async function rebuildStats(nc: NatsConnection, { write = false, onProgre
 
 /** `npm run stats:rebuild [-- --write]`: prints both projections' figures and whether they agree. */
 async function main(): Promise<void> {
-  const { connectNats } = await import('@bitcraps/messaging');
   const url = process.env.NATS_URL || 'nats://127.0.0.1:4222';
   const write = process.argv.includes('--write');
   console.log(`stats:rebuild: replaying EVT from ${url}${write ? ' (will write the checkpoint)' : ''} …`);
