@@ -11,6 +11,7 @@ export * from './subject';
 export * from './game-settings';
 export * from './player.contracts';
 export * from './lifecycle.contracts';
+export * from './consensus.contracts';
 export * from './treasury.contracts';
 export * from './stats.contracts';
 export * from './orchestrator.contracts';
