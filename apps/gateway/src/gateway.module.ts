@@ -5,9 +5,14 @@ import { ErrorFilter } from './http/error.filter';
 import { GamesController } from './games/games.controller';
 import { PlayersController } from './players/players.controller';
 import { StatsController } from './stats/stats.controller';
+import { SagaStarter } from './sagas/saga-starter';
+import { SagasController } from './sagas/sagas.controller';
+import { TableController } from './sagas/table.controller';
+import { DiceController } from './dice/dice.controller';
+import { AdminController } from './admin/admin.controller';
 
 @Module({
-  controllers: [PlayersController, GamesController, StatsController],
-  providers: [AuthGuard, { provide: APP_FILTER, useClass: ErrorFilter }],
+  controllers: [PlayersController, GamesController, StatsController, TableController, SagasController, DiceController, AdminController],
+  providers: [AuthGuard, SagaStarter, { provide: APP_FILTER, useClass: ErrorFilter }],
 })
 export class GatewayModule {}

@@ -2,24 +2,22 @@ import { createParamDecorator, Inject, Injectable, type CanActivate, type Execut
 import type { Request } from 'express';
 import { SERVICE_CONFIG } from '@bitcraps/service-kit';
 import { ApiError } from '../http/api-error';
-import { verifyToken } from './bearer-token';
+import { authenticate } from './authenticate';
 import type { GatewayConfig } from '../config';
 
-type AuthedRequest = Request & { playerId?: string };
+export type AuthedRequest = Request & { playerId?: string };
 
-/** 401 unless `Authorization: Bearer <token>` carries a valid token; sets the player. */
+/** 401 unless `Authorization: Bearer <token>` carries a valid, unexpired token; sets the player. */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(@Inject(SERVICE_CONFIG) private readonly config: GatewayConfig) {}
 
-  canActivate(ctx: ExecutionContext): boolean {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const header = req.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new ApiError('UNAUTHORIZED', 'missing bearer token');
-    const playerId = verifyToken(this.config.TOKEN_SECRET, match[1]);
-    if (!playerId) throw new ApiError('UNAUTHORIZED', 'invalid bearer token');
-    req.playerId = playerId;
+    const check = await authenticate(req, this.config.TOKEN_SECRET);
+    if (!check) throw new ApiError('UNAUTHORIZED', 'missing bearer token');
+    if (!check.ok) throw new ApiError('UNAUTHORIZED', check.reason === 'expired' ? 'the bearer token has expired: register again' : 'invalid bearer token');
+    req.playerId = check.playerId;
     return true;
   }
 }

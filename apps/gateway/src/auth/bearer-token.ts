@@ -1,28 +1,59 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
 import { PlayerIdSchema } from '@bitcraps/contracts';
 
 /**
- * Bearer tokens: `v1.<playerId>.<HMAC-SHA256 signature>`. Anyone can read the player
- * id; nobody without the secret can forge one. (Expiry and JOSE arrive with the full
- * gateway; these tokens do not expire.)
+ * Bearer tokens: JWTs signed with HS256 by `TOKEN_SECRET`, subject = the player id,
+ * with an expiry (`TOKEN_TTL_SECONDS`, 24 h by default). Anyone can read the player id;
+ * nobody without the secret can forge one or stretch its life.
  */
-const VERSION = 'v1';
+const ISSUER = 'bitcraps-gateway';
+const AUDIENCE = 'bitcraps-api';
+const ALG = 'HS256';
+export const DEFAULT_TOKEN_TTL_SECONDS = 24 * 3600;
 
-function sign(secret: string, playerId: string): string {
-  return createHmac('sha256', secret).update(`${VERSION}.${playerId}`).digest('base64url');
+const keys = new Map<string, Uint8Array>();
+function keyOf(secret: string): Uint8Array {
+  let key = keys.get(secret);
+  if (!key) {
+    key = new TextEncoder().encode(secret);
+    keys.set(secret, key);
+  }
+  return key;
 }
 
-export function issueToken(secret: string, playerId: string): string {
-  return `${VERSION}.${playerId}.${sign(secret, playerId)}`;
+export async function issueToken(secret: string, playerId: string, ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS, now = Date.now()): Promise<string> {
+  const iat = Math.floor(now / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: ALG, typ: 'JWT' })
+    .setSubject(playerId)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ttlSeconds)
+    .sign(keyOf(secret));
 }
 
-/** The player the token speaks for, or null when it is malformed or forged. */
-export function verifyToken(secret: string, token: string): string | null {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== VERSION) return null;
-  const [, playerId, signature] = parts;
-  if (!PlayerIdSchema.safeParse(playerId).success) return null;
-  const expected = Buffer.from(sign(secret, playerId));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given) ? playerId : null;
+export type TokenCheck = { ok: true; playerId: string } | { ok: false; reason: 'expired' | 'invalid' };
+
+/** Checks a token: its signature, algorithm, issuer, audience, expiry and subject. */
+export async function checkToken(secret: string, token: string, now = Date.now()): Promise<TokenCheck> {
+  if (token.length > 4_096) return { ok: false, reason: 'invalid' };
+  try {
+    const { payload } = await jwtVerify(token, keyOf(secret), {
+      algorithms: [ALG],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      requiredClaims: ['exp', 'sub'],
+      currentDate: new Date(now),
+    });
+    return PlayerIdSchema.safeParse(payload.sub).success ? { ok: true, playerId: payload.sub! } : { ok: false, reason: 'invalid' };
+  } catch (err) {
+    return { ok: false, reason: err instanceof errors.JWTExpired ? 'expired' : 'invalid' };
+  }
+}
+
+/** The player the token speaks for, or null when it is malformed, forged or expired. */
+export async function verifyToken(secret: string, token: string, now = Date.now()): Promise<string | null> {
+  const check = await checkToken(secret, token, now);
+  return check.ok ? check.playerId : null;
 }

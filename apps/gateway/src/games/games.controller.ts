@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { CreateGame, CreateGameBodySchema, GameIdSchema, GetGame } from '@bitcraps/contracts';
 import type { JetStreamClientProxy } from '@bitcraps/messaging';
 import { COMMAND_BUS, SERVICE_CONFIG } from '@bitcraps/service-kit';
 import { AuthGuard, CurrentPlayer } from '../auth/auth.guard';
 import { ApiError, parseInput } from '../http/api-error';
 import { okOrThrow } from '../http/replies';
+import { idempotentId } from '../idempotency/idempotent-id';
+import type { Request } from 'express';
 import type { GatewayConfig } from '../config';
 
 @Controller('v1/games')
@@ -19,9 +20,9 @@ export class GamesController {
   /** POST /v1/games with the per-game settings (all optional) → 201 the game. */
   @Post()
   @HttpCode(201)
-  async create(@CurrentPlayer() playerId: string, @Body() body: unknown) {
+  async create(@CurrentPlayer() playerId: string, @Body() body: unknown, @Req() req: Request) {
     const settings = parseInput(CreateGameBodySchema, body ?? {});
-    const gameId = `g_${randomUUID()}`;
+    const gameId = idempotentId(req, 'g');
     const { game } = okOrThrow(
       await this.bus.command(CreateGame, { gameId, createdBy: playerId, settings }, { timeoutMs: this.config.REQUEST_TIMEOUT_MS }),
     );

@@ -1,5 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { CreatePlayerBodySchema, GetPlayer, RegisterPlayer } from '@bitcraps/contracts';
 import type { JetStreamClientProxy } from '@bitcraps/messaging';
 import { COMMAND_BUS, SERVICE_CONFIG } from '@bitcraps/service-kit';
@@ -7,6 +6,8 @@ import { AuthGuard, CurrentPlayer } from '../auth/auth.guard';
 import { issueToken } from '../auth/bearer-token';
 import { ApiError, parseInput } from '../http/api-error';
 import { okOrThrow } from '../http/replies';
+import { idempotentId } from '../idempotency/idempotent-id';
+import type { Request } from 'express';
 import type { GatewayConfig } from '../config';
 
 @Controller('v1/players')
@@ -19,16 +20,16 @@ export class PlayersController {
   /** POST /v1/players `{name, deposit?}` → 201 `{playerId, token, balance}`. */
   @Post()
   @HttpCode(201)
-  async register(@Body() body: unknown) {
+  async register(@Body() body: unknown, @Req() req: Request) {
     const input = parseInput(CreatePlayerBodySchema, body ?? {});
     const deposit = input.deposit ?? 0;
     if (deposit > 0 && this.config.FAUCET_MAX === 0) throw new ApiError('FAUCET_DISABLED', 'deposits at registration are disabled here');
     if (deposit > this.config.FAUCET_MAX) throw new ApiError('VALIDATION_FAILED', `deposit may be at most ${this.config.FAUCET_MAX}`);
-    const playerId = `p_${randomUUID()}`;
+    const playerId = idempotentId(req, 'p');
     const reply = okOrThrow(
       await this.bus.command(RegisterPlayer, { playerId, name: input.name, deposit }, { timeoutMs: this.config.REQUEST_TIMEOUT_MS }),
     );
-    return { playerId, token: issueToken(this.config.TOKEN_SECRET, playerId), balance: reply.player.balance };
+    return { playerId, token: await issueToken(this.config.TOKEN_SECRET, playerId, this.config.TOKEN_TTL_SECONDS), balance: reply.player.balance };
   }
 
   /** GET /v1/players/me → `{playerId, name, balance}`. */
