@@ -35,8 +35,9 @@ export const rollSaga: SagaDefinition<RollContext> = {
       name: 'produce-roll',
       command: (c) => ({ def: ProduceRoll, payload: { gameId: c.gameId, rollIndex: c.rollIndex!, opId: `${c.sagaId}:dice` } }),
       onOk: (c, r: { dice: [number, number] }) => ({ ...c, dice: r.dice }),
-      timeoutMs: 20_000,
-      maxAttempts: 12,
+      // consensus answers within PRODUCE_ROLL_WAIT_MS (≤ 25 s) or SERVICE_UNAVAILABLE: retried
+      timeoutMs: 30_000,
+      maxAttempts: 6,
     },
     {
       name: 'apply-roll',
