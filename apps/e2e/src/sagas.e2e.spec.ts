@@ -163,6 +163,48 @@ describe('sagas end to end', () => {
     expect(await wallet(b.token)).toBe(1_000);
   });
 
+  it('streams a game\'s events over SSE and resumes after Last-Event-ID', async () => {
+    const p = await register(1_000);
+    const gameId = await newGame(p.token);
+    const open = async (lastEventId?: string) => {
+      const controller = new AbortController();
+      const res = await fetch(`${base}/v1/games/${gameId}/events`, { headers: { authorization: `Bearer ${p.token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: controller.signal });
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+      const reader = res.body!.getReader();
+      let text = '';
+      const events: Array<{ id: string; event: string; data: any }> = [];
+      const until = async (pred: () => boolean) => {
+        await waitFor(async () => {
+          while (!pred()) {
+            const { value, done } = await reader.read();
+            if (done) return false;
+            text += new TextDecoder().decode(value);
+            let i;
+            while ((i = text.indexOf('\n\n')) >= 0) {
+              const frame = text.slice(0, i);
+              text = text.slice(i + 2);
+              const f = Object.fromEntries(frame.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+              if (f.id) events.push({ id: f.id, event: f.event, data: JSON.parse(f.data) });
+            }
+          }
+          return true;
+        }, { timeoutMs: 15_000, what: 'events on the stream' });
+      };
+      return { events, until, close: () => controller.abort() };
+    };
+    const stream = await open();
+    expect((await call('POST', `/v1/games/${gameId}/join`, { buyIn: 100 }, p.token)).status).toBe(200);
+    await stream.until(() => stream.events.some((e) => e.event === 'orchestrator.saga-ended'));
+    const names = stream.events.map((e) => e.event);
+    expect(names).toEqual(expect.arrayContaining(['lifecycle.player-seated', 'orchestrator.saga-ended']));
+    stream.close();
+    // resume after the first event: everything after it comes again, nothing before it
+    const again = await open(stream.events[0].id);
+    await again.until(() => again.events.length >= stream.events.length - 1);
+    expect(again.events.map((e) => e.id)).toEqual(stream.events.slice(1).map((e) => e.id).slice(0, again.events.length));
+    again.close();
+  });
+
   it('200 concurrent joins to a 10-seat table seat exactly 10 and leave the other wallets untouched', async () => {
     const owner = await register(0);
     const gameId = await newGame(owner.token, { maxPlayers: 10 });

@@ -10,9 +10,10 @@ import { SagasController } from './sagas/sagas.controller';
 import { TableController } from './sagas/table.controller';
 import { DiceController } from './dice/dice.controller';
 import { AdminController } from './admin/admin.controller';
+import { GameEventsController } from './events/game-events.controller';
 
 @Module({
-  controllers: [PlayersController, GamesController, StatsController, TableController, SagasController, DiceController, AdminController],
+  controllers: [PlayersController, GamesController, StatsController, TableController, SagasController, DiceController, AdminController, GameEventsController],
   providers: [AuthGuard, SagaStarter, { provide: APP_FILTER, useClass: ErrorFilter }],
 })
 export class GatewayModule {}
