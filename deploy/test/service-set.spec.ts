@@ -44,7 +44,7 @@ function bytes(q: string): number {
 
 describe('the service set', () => {
   it('covers every service under apps/', () => {
-    const services = readdirSync(path.join(ROOT, 'apps')).filter((d) => existsSync(path.join(ROOT, 'apps', d, 'src/main.ts')));
+    const services = readdirSync(path.join(ROOT, 'apps')).filter((d) => existsSync(path.join(ROOT, 'apps', d, 'src', `${d}.service.ts`)));
     expect([...services].sort()).toEqual([...APPS].sort());
   });
 

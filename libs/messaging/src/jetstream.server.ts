@@ -145,7 +145,15 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
     const key = extras.orderingKey?.(parsed.data);
     await this.ordered.run(key, async () => {
       const parent = extractTraceContext(headerGetter(m.headers));
-      const attributes = { 'messaging.system': 'nats', 'messaging.destination': m.subject, 'bitcraps.correlation_id': envelope.data.correlationId, 'bitcraps.delivery': m.info.deliveryCount };
+      const attributes = {
+        'messaging.system': 'nats',
+        'messaging.destination': m.subject,
+        'bitcraps.correlation_id': envelope.data.correlationId,
+        'bitcraps.delivery': m.info.deliveryCount,
+        // the saga and the game, to find a table's traces (saga steps also carry the saga id as correlation id)
+        'bitcraps.saga_id': stringField(parsed.data, 'sagaId'),
+        'bitcraps.game_id': stringField(parsed.data, 'gameId'),
+      };
       await inSpan(`${this.options.service} ${m.subject}`, parent, attributes, SpanKind.CONSUMER, async () => {
         try {
           const ctx = new JetStreamContext([m.subject, envelope.data, m.info.deliveryCount]);
@@ -176,7 +184,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       await this.publishReply(def.replySubject, env, refuse('INTERNAL_ERROR', 'the command could not be handled')).catch(() => undefined);
       return;
     }
-    const delay = this.stopping ? 0 : Math.min((this.options.retryBaseMs ?? 200) * 2 ** (attempt - 1), 30_000);
+    const delay = this.stopping ? 0 : redeliveryDelayMs(attempt, this.options.retryBaseMs);
     this.logger.warn(`${m.subject} failed on delivery ${attempt}, retrying in ${delay} ms: ${err.message}`);
     m.nak(delay);
   }
@@ -199,21 +207,34 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
     await this.js!.publish(subject, JSON.stringify(reply), { msgID: env.msgId, headers: toNatsHeaders(env, extra) });
   }
 
-  private async deadLetter(m: { subject: string; data: Uint8Array; headers?: JsMsg['headers']; ack?: () => void; term?: (r?: string) => void; seq?: number }, reason: string): Promise<void> {
+  /**
+   * Republishes a message to `dlq.<subject>` with the reason, then acknowledges it. Only
+   * our own envelope headers are copied (bounded): a hostile message's headers, NATS's
+   * own (`Nats-Expected-Stream`…) above all, must not make the dead letter itself fail.
+   * If the DLQ stays unreachable the message is redelivered, and past maxDeliver it is
+   * terminated with a log line: a poison message never stalls the consumer.
+   */
+  private async deadLetter(m: JsMsg, reason: string): Promise<void> {
     this.logger.warn(`dead letter ${m.subject}: ${reason}`);
+    const copied: Record<string, string> = {};
+    for (const name of [HEADER.correlationId, HEADER.causationId, HEADER.idempotencyKey, HEADER.traceparent, HEADER.tracestate]) {
+      const v = m.headers?.get(name);
+      if (v) copied[`original-${name}`] = v.slice(0, 256);
+    }
+    const original = m.headers?.get(HEADER.msgId);
+    if (original) copied['original-msg-id'] = original.slice(0, 256);
+    const msgId = `dlq:${m.subject}:${m.seq}`;
     const h = toNatsHeaders(
-      { msgId: `dlq:${m.subject}:${(m as JsMsg).seq ?? Date.now()}`, correlationId: 'dead-letter', version: 1 },
-      { [HEADER.dlqReason]: reason.slice(0, 1000), [HEADER.dlqSubject]: m.subject },
+      { msgId, correlationId: 'dead-letter', version: 1 },
+      { ...copied, [HEADER.dlqReason]: reason.replace(/[\r\n]+/g, ' ').slice(0, 1000), [HEADER.dlqSubject]: m.subject },
     );
-    const original = m.headers;
-    if (original) for (const [k] of original) if (!h.has(k) && k !== HEADER.msgId) h.set(k, original.get(k));
     try {
-      await this.js!.publish(deadLetterSubject(m.subject), m.data, { headers: h, msgID: h.get(HEADER.msgId) });
-      m.ack?.();
+      await this.js!.publish(deadLetterSubject(m.subject), m.data, { headers: h, msgID: msgId });
+      m.ack();
     } catch (err) {
-      // the DLQ itself is unreachable: let JetStream redeliver later rather than lose it
       this.logger.error(`could not dead-letter ${m.subject}: ${(err as Error).message}`);
-      (m as JsMsg).nak?.(1_000);
+      if (m.info.deliveryCount >= this.settings.maxDeliver) m.term(`dead letter failed: ${(err as Error).message}`.slice(0, 200));
+      else m.nak(1_000);
     }
   }
 
@@ -281,6 +302,19 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
   get connection(): NatsConnection | undefined {
     return this.nc;
   }
+}
+
+/** Base delay of the redelivery backoff when JetStreamServerOptions.retryBaseMs is unset. */
+export const DEFAULT_RETRY_BASE_MS = 200;
+
+/** Delay before redelivering a command whose delivery number `attempt` failed: exponential, capped at 30 s. */
+export function redeliveryDelayMs(attempt: number, baseMs = DEFAULT_RETRY_BASE_MS): number {
+  return Math.min(baseMs * 2 ** (attempt - 1), 30_000);
+}
+
+function stringField(payload: unknown, key: string): string | undefined {
+  const v = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>)[key] : undefined;
+  return typeof v === 'string' ? v : undefined;
 }
 
 function parseJson(data: Uint8Array): { ok: true; value: unknown } | { ok: false; reason: string } {
