@@ -7,4 +7,5 @@ export const orchestratorService: ServiceDefinition<OrchestratorConfig> = {
   module: OrchestratorModule,
   configSchema: OrchestratorConfigSchema,
   consumesCommands: true,
+  ownsMoney: { buckets: ['sagas'] },
 };
