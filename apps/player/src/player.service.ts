@@ -8,4 +8,5 @@ export const playerService: ServiceDefinition<PlayerConfig> = {
   module: PlayerModule,
   configSchema: PlayerConfigSchema,
   consumesCommands: true,
+  ownsMoney: { buckets: ['players', 'wallet-ops'] },
 };

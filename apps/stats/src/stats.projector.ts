@@ -85,6 +85,8 @@ export class StatsProjector implements OnApplicationBootstrap, OnApplicationShut
     gauge('largest_pot_chips', 'Largest open stakes on one table', (f) => f.largestPot);
     gauge('players_peak', 'Most players seated at once', (f) => f.peakPlayers);
     gauge('stats_events_folded', 'EVT sequence folded', (f) => f.eventsFolded);
+    // DESIGN.md section 10 "total pot": the open stakes of every table, from the per-game pots of the projection
+    new Gauge({ name: 'bitcraps_total_pot_chips', help: 'Chips staked on open bets across all tables (the total pot)', registers: [metrics.registry], collect() { this.set(Object.values(thisState().games).reduce((sum, g) => sum + g.pot, 0)); } });
   }
 
   get figures() {

@@ -63,5 +63,8 @@ describe('stats projection on a real EVT stream', () => {
   it('serves the figures as Prometheus metrics', async () => {
     const text = await (await fetch(`${stats.url}/metrics`)).text();
     expect(text).toMatch(/bitcraps_games_total\{service="stats"\} 8/);
+    // DESIGN.md section 10: active games and the total pot (no bets were placed here)
+    expect(text).toMatch(/bitcraps_games_active\{service="stats"\} 8/);
+    expect(text).toMatch(/bitcraps_total_pot_chips\{service="stats"\} 0/);
   });
 });

@@ -8,4 +8,5 @@ export const treasuryService: ServiceDefinition<TreasuryConfig> = {
   module: TreasuryModule,
   configSchema: TreasuryConfigSchema,
   consumesCommands: true,
+  ownsMoney: { streams: ['LEDGER'], buckets: ['accounts'] },
 };

@@ -10,6 +10,6 @@ export { injectTraceContext, extractTraceContext } from './trace-context';
 export { toNatsHeaders, readEnvelope } from './nats-headers';
 export { OnCommand, OnQuery, type HandlerExtras } from './decorators';
 export { JetStreamContext } from './jetstream.context';
-export { JetStreamServer, type JetStreamServerOptions } from './jetstream.server';
+export { JetStreamServer, redeliveryDelayMs, DEFAULT_RETRY_BASE_MS, type JetStreamServerOptions } from './jetstream.server';
 export { JetStreamClientProxy, ReplyTimeoutError, type JetStreamClientOptions, type SendOptions } from './jetstream.client';
 export { openBucket, KvDocuments, isRevisionConflict } from './kv-store';

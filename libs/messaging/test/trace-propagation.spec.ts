@@ -9,7 +9,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { defineCommand, type PayloadOf } from '@bitcraps/contracts';
 import { installTracePropagation } from '@bitcraps/telemetry';
 import { sharedInfraUrls } from '@bitcraps/testing';
-import { JetStreamClientProxy, JetStreamServer, OnCommand } from '../src';
+import { JetStreamClientProxy, JetStreamServer, OnCommand, waitFor } from '../src';
 
 describe('trace context across NATS', () => {
   const exporter = new InMemorySpanExporter();
@@ -41,10 +41,10 @@ describe('trace context across NATS', () => {
       root.end();
       const traceId = root.spanContext().traceId;
       expect(reply).toEqual({ ok: true, traceId });
-      const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
-      const byName = (name: string) => spans.find((s) => s.name === name)!;
-      const send = byName(`trace-client send ${Ping.subject}`);
-      const handle = byName(`${service} ${Ping.subject}`);
+      // the reply can arrive before the handler's span has ended: wait for both spans
+      const spanNamed = (name: string) => exporter.getFinishedSpans().find((s) => s.spanContext().traceId === traceId && s.name === name);
+      const send = await waitFor(() => spanNamed(`trace-client send ${Ping.subject}`), { what: 'the send span' });
+      const handle = await waitFor(() => spanNamed(`${service} ${Ping.subject}`), { what: 'the handler span' });
       expect(send.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
       expect(handle.parentSpanContext?.spanId).toBe(send.spanContext().spanId);
     } finally {

@@ -3,8 +3,9 @@ import { Module, type DynamicModule, type INestApplication, type Type } from '@n
 import { NestFactory } from '@nestjs/core';
 import type { z } from 'zod';
 import { JetStreamServer } from '@bitcraps/messaging';
-import { createLogger, installTracePropagation, PinoNestLogger, ServiceMetrics } from '@bitcraps/telemetry';
+import { createLogger, httpTracing, installSpanExport, installTracePropagation, PinoNestLogger, scheduledDelayFromEnv, ServiceMetrics, type SpanExport } from '@bitcraps/telemetry';
 import { ConfigError, loadConfig, type BaseConfig } from './config';
+import { assertDurable, DurabilityError, type DurabilityNeeds } from './durability';
 import { ServiceKitModule } from './service-kit.module';
 
 export interface ServiceDefinition<C extends BaseConfig> {
@@ -18,6 +19,12 @@ export interface ServiceDefinition<C extends BaseConfig> {
   configure?: (app: INestApplication, config: C) => void;
   /** Nest's own body parser; the gateway turns it off to set its own limit. */
   bodyParser?: boolean;
+  /**
+   * The service owns money: with NODE_ENV=production it refuses to start unless CMD,
+   * EVT and these streams and KV buckets are replicated 3 times and drop re-sends for as
+   * long as a command may be retried (durability.ts). Default false.
+   */
+  ownsMoney?: false | DurabilityNeeds;
 }
 
 export interface ServiceApp<C extends BaseConfig = BaseConfig> {
@@ -34,7 +41,19 @@ export interface ServiceApp<C extends BaseConfig = BaseConfig> {
  */
 export async function createServiceApp<C extends BaseConfig>(def: ServiceDefinition<C>, env: NodeJS.ProcessEnv = process.env): Promise<ServiceApp<C>> {
   const config = loadConfig(def.service, def.configSchema, env);
+  let scheduledDelayMs: number | undefined;
+  try {
+    scheduledDelayMs = scheduledDelayFromEnv(env);
+  } catch (err) {
+    throw new ConfigError(def.service, [(err as Error).message]);
+  }
+  if (def.ownsMoney && config.NODE_ENV === 'production') {
+    await assertDurable({ service: def.service, natsUrl: config.NATS_URL, needs: def.ownsMoney, plannedReplicas: config.STREAM_REPLICAS });
+  }
   installTracePropagation();
+  const spans: SpanExport | undefined = config.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? installSpanExport({ service: def.service, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, scheduledDelayMs })
+    : undefined;
   const logger = createLogger(def.service, config.LOG_LEVEL);
   const metrics = new ServiceMetrics(def.service);
 
@@ -46,6 +65,8 @@ export async function createServiceApp<C extends BaseConfig>(def: ServiceDefinit
     abortOnError: false,
     bodyParser: def.bodyParser ?? true,
   });
+  // first of the middleware, so the request span covers rate limits and body parsing
+  app.use(httpTracing(def.service));
   def.configure?.(app, config);
   if (def.consumesCommands) {
     app.connectMicroservice(
@@ -66,7 +87,15 @@ export async function createServiceApp<C extends BaseConfig>(def: ServiceDefinit
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   logger.info({ url }, `${def.service} ready`);
-  return { app, config, url, close: () => app.close() };
+  const close = async () => {
+    try {
+      await app.close();
+    } finally {
+      // after the app: spans of in-flight work have ended by then and are flushed
+      await spans?.shutdown().catch((err) => logger.warn(`span export shutdown: ${(err as Error).message}`));
+    }
+  };
+  return { app, config, url, close };
 }
 
 /**
@@ -78,7 +107,7 @@ export async function runService<C extends BaseConfig>(def: ServiceDefinition<C>
   try {
     started = await createServiceApp(def);
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof DurabilityError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(78); // EX_CONFIG
     }

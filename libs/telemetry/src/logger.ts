@@ -1,13 +1,13 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { trace } from '@opentelemetry/api';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type PinoLevel = (typeof LOG_LEVELS)[number];
 
-/** pino JSON lines carrying the active trace and span ids, so logs join traces. */
-export function createLogger(service: string, level: PinoLevel = 'info'): Logger {
-  return pino({
+/** pino JSON lines carrying the active trace and span ids, so logs join traces (stdout unless `destination`). */
+export function createLogger(service: string, level: PinoLevel = 'info', destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -17,7 +17,8 @@ export function createLogger(service: string, level: PinoLevel = 'info'): Logger
       const { traceId, spanId } = span.spanContext();
       return { trace_id: traceId, span_id: spanId };
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's logger interface on top of pino. */
