@@ -19,6 +19,10 @@ export const HEADER = {
   orderingKey: 'ordering-key',
   dlqReason: 'dlq-reason',
   dlqSubject: 'dlq-subject',
+  /** On a dead letter whose body had to be cut to fit the server's max_payload: the original size in bytes. */
+  dlqTruncated: 'dlq-truncated',
+  /** On a dead letter: SHA-256 (hex) of the original body, whole even when the copy is cut. */
+  dlqSha256: 'dlq-sha256',
 } as const;
 
 const Id = z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'ids hold letters, digits and . : - _ only');

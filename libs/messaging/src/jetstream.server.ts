@@ -1,5 +1,6 @@
 import { CustomTransportStrategy, Server, type MessageHandler } from '@nestjs/microservices';
 import { Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { lastValueFrom, isObservable } from 'rxjs';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
@@ -211,8 +212,11 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
    * Republishes a message to `dlq.<subject>` with the reason, then acknowledges it. Only
    * our own envelope headers are copied (bounded): a hostile message's headers, NATS's
    * own (`Nats-Expected-Stream`…) above all, must not make the dead letter itself fail.
-   * If the DLQ stays unreachable the message is redelivered, and past maxDeliver it is
-   * terminated with a log line: a poison message never stalls the consumer.
+   * A body too large to fit beside those headers under the server's max_payload is cut
+   * (header `dlq-truncated` keeps its size, `dlq-sha256` its hash), so even a command at
+   * the broker's limit is dead-lettered. If the DLQ stays unreachable the message is
+   * redelivered, and past maxDeliver it is terminated with a log line: a poison message
+   * never stalls the consumer.
    */
   private async deadLetter(m: JsMsg, reason: string): Promise<void> {
     this.logger.warn(`dead letter ${m.subject}: ${reason}`);
@@ -224,12 +228,16 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
     const original = m.headers?.get(HEADER.msgId);
     if (original) copied['original-msg-id'] = original.slice(0, 256);
     const msgId = `dlq:${m.subject}:${m.seq}`;
+    copied[HEADER.dlqSha256] = createHash('sha256').update(m.data).digest('hex');
+    const room = Math.max(0, (this.nc?.info?.max_payload ?? DEFAULT_MAX_PAYLOAD) - DEAD_LETTER_HEADER_ROOM);
+    const body = m.data.length > room ? m.data.subarray(0, room) : m.data;
+    if (body !== m.data) copied[HEADER.dlqTruncated] = String(m.data.length);
     const h = toNatsHeaders(
       { msgId, correlationId: 'dead-letter', version: 1 },
-      { ...copied, [HEADER.dlqReason]: reason.replace(/[\r\n]+/g, ' ').slice(0, 1000), [HEADER.dlqSubject]: m.subject },
+      { ...copied, [HEADER.dlqReason]: reason.replace(/[\r\n]+/g, ' ').slice(0, 1000), [HEADER.dlqSubject]: m.subject.slice(0, 256) },
     );
     try {
-      await this.js!.publish(deadLetterSubject(m.subject), m.data, { headers: h, msgID: msgId });
+      await this.js!.publish(deadLetterSubject(m.subject), body, { headers: h, msgID: msgId });
       m.ack();
     } catch (err) {
       this.logger.error(`could not dead-letter ${m.subject}: ${(err as Error).message}`);
@@ -303,6 +311,14 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
     return this.nc;
   }
 }
+
+/** nats-server's max_payload when the server does not say. */
+const DEFAULT_MAX_PAYLOAD = 1_048_576;
+/**
+ * Bytes kept free for a dead letter's headers: ours are bounded (six copied values of at
+ * most 256 characters, a reason of at most 1000, the subject, a hash), well under this.
+ */
+export const DEAD_LETTER_HEADER_ROOM = 8_192;
 
 /** Base delay of the redelivery backoff when JetStreamServerOptions.retryBaseMs is unset. */
 export const DEFAULT_RETRY_BASE_MS = 200;

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { defineCommand, defineQuery, PositiveChipsSchema, refuse, type PayloadOf } from '@bitcraps/contracts';
 import { Infrastructure } from '@bitcraps/testing';
@@ -153,7 +153,8 @@ describe('hostile messages on the subjects of a JetStreamServer service', () => 
   let client: JetStreamClientProxy;
   let app: INestMicroservice;
   const replies = new Map<string, unknown>();
-  const deadLetters = new Map<string, string>();
+  /** Dead letters by id: their reason and, when the body was cut, its original size and hash. */
+  const deadLetters = new Map<string, { reason?: string; truncated?: string; sha256?: string; bytes: number }>();
   const watchers: ConsumerMessages[] = [];
   const rejected: string[] = [];
   const watcherErrors: string[] = [];
@@ -178,7 +179,7 @@ describe('hostile messages on the subjects of a JetStreamServer service', () => 
       })().catch((err) => watcherErrors.push(`${stream}: ${(err as Error).message}`));
     };
     await watch('EVT', `evt.${service}.>`, replies, (m) => m.json());
-    await watch('DLQ', `dlq.cmd.${service}.>`, deadLetters as Map<string, unknown>, (m) => m.headers?.get('dlq-reason'));
+    await watch('DLQ', `dlq.cmd.${service}.>`, deadLetters as Map<string, unknown>, (m) => ({ reason: m.headers?.get('dlq-reason'), truncated: m.headers?.get('dlq-truncated') || undefined, sha256: m.headers?.get('dlq-sha256'), bytes: m.data.length }));
   }, 60_000);
 
   afterAll(async () => {
@@ -256,19 +257,19 @@ describe('hostile messages on the subjects of a JetStreamServer service', () => 
     await stillServing();
   }, 60_000);
 
-  // Known issue (report of issue 9): when this test fails, the issue is fixed; move the case into the table above.
-  it('known issue: a command just under the broker limit that fails its schema is neither dead-lettered nor answered', async () => {
-    // it fits the 1 MB max_payload by ~150 bytes; its dead letter (same body, plus the reason) does not, so every
-    // attempt to dead-letter it fails and after maxDeliver it is terminated: gone, with a log line only
-    const sent = await publish({ verb: 'work', headers: [['Nats-Msg-Id', goodId()], ['correlation-id', 'c'], ['version', '1']], body: enc(JSON.stringify({ id: 'x', amount: -1, note: 'y'.repeat(MAX_PAYLOAD - 200) })) });
+  it('a command at the broker limit that fails its schema is dead-lettered with its body cut to fit, its size and hash kept', async () => {
+    // it fits the 1 MB max_payload by ~150 bytes; a whole copy plus the dead letter's headers would not
+    const payload = enc(JSON.stringify({ id: 'x', amount: -1, note: 'y'.repeat(MAX_PAYLOAD - 200) }));
+    const sent = await publish({ verb: 'work', headers: [['Nats-Msg-Id', goodId()], ['correlation-id', 'c'], ['version', '1']], body: payload });
     expect(sent).not.toBeNull();
-    const jsm = await jetstreamManager(nc);
-    await waitFor(async () => {
-      const info = await jsm.consumers.info('CMD', service);
-      console.log('INFO', JSON.stringify({ p: info.num_pending, a: info.num_ack_pending, r: info.num_redelivered, d: info.delivered, af: info.ack_floor }));
-      return info.num_pending === 0 && info.num_ack_pending === 0;
-    }, { timeoutMs: 20_000, what: 'the consumer to be done with it' });
-    expect({ deadLettered: deadLetters.has(`dlq:${sent!.subject}:${sent!.seq}`), answered: replies.has(`reply:${sent!.msgId}`) }).toEqual({ deadLettered: false, answered: false });
+    const key = `dlq:${sent!.subject}:${sent!.seq}`;
+    await waitFor(() => deadLetters.has(key), { timeoutMs: 20_000, what: 'the dead letter of the command at the limit' });
+    const letter = deadLetters.get(key)!;
+    expect(letter).toMatchObject({ truncated: String(payload.length), sha256: createHash('sha256').update(payload).digest('hex') });
+    expect(letter.bytes).toBeLessThan(payload.length);
+    expect(letter.bytes).toBeGreaterThan(MAX_PAYLOAD - 16_384);
+    expect(letter.reason).toMatch(/^schema: amount/);
+    expect(replies.has(`reply:${sent!.msgId}`)).toBe(false);
     await stillServing();
   }, 60_000);
 
