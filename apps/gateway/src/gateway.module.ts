@@ -11,8 +11,10 @@ import { TableController } from './sagas/table.controller';
 import { DiceController } from './dice/dice.controller';
 import { AdminController } from './admin/admin.controller';
 import { GameEventsController } from './events/game-events.controller';
+import { OpsModule } from './ops/ops.module';
 
 @Module({
+  imports: [OpsModule],
   controllers: [PlayersController, GamesController, StatsController, TableController, SagasController, DiceController, AdminController, GameEventsController],
   providers: [AuthGuard, SagaStarter, { provide: APP_FILTER, useClass: ErrorFilter }],
 })

@@ -26,6 +26,7 @@ import {
   SagaRunningSchema,
   VoteAnswerSchema,
 } from './http-shapes';
+import { OpsSnapshotSchema } from '../ops/ops-view';
 
 const running: Answer = {
   status: 202,
@@ -158,6 +159,21 @@ export const ROUTES: readonly RouteDoc[] = [
     method: 'get', path: '/v1/audit', tag: 'operators', auth: 'admin',
     summary: 'Conservation of chips: every term and `balanced`',
     success: { status: 200, description: 'the audit', name: 'Audit', schema: AuditSchema },
+  },
+  {
+    method: 'get', path: '/ops', tag: 'operators', auth: 'none',
+    summary: 'The operator page: live tables, running and stuck sagas, audit (asks for the admin token)',
+    success: { status: 200, description: 'HTML, self-contained', contentType: 'text/html' },
+  },
+  {
+    method: 'get', path: '/v1/ops/state', tag: 'operators', auth: 'admin',
+    summary: 'One snapshot of the operator view: open tables, unfinished sagas (stuck after 30 s unchanged), audit',
+    success: { status: 200, description: 'the snapshot', name: 'OpsSnapshot', schema: OpsSnapshotSchema },
+  },
+  {
+    method: 'get', path: '/v1/ops/events', tag: 'operators', auth: 'admin',
+    summary: 'Server-Sent Events: a `snapshot` (as /v1/ops/state) first and whenever EVT moves (at most every 250 ms), a `heartbeat` every 10 s',
+    success: { status: 200, description: 'an event stream', contentType: 'text/event-stream' },
   },
   {
     method: 'get', path: '/health/live', tag: 'operations', auth: 'none',
