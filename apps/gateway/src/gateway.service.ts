@@ -1,3 +1,4 @@
+import { jsonDepthExceeds } from './http/json-depth';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type Redis from 'ioredis';
 import { Logger } from '@nestjs/common';
@@ -41,7 +42,14 @@ export function configureGateway(app: NestExpressApplication, config: GatewayCon
   // 3. JSON only, capped: a larger body is refused with 413 before anything reads it.
   // Body errors happen before Nest's filters see the request, so answer them here.
   const parseJson = express.json({ limit: config.MAX_BODY_BYTES, strict: true, type: ['application/json', 'application/*+json'] });
-  app.use((req: Request, res: Response, next: NextFunction) => parseJson(req, res, (err?: unknown) => (err ? sendBodyError(res, err) : next())));
+  // A body nested past MAX_JSON_DEPTH is refused here too: no handler, interceptor or log walks it.
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    parseJson(req, res, (err?: unknown) => {
+      if (err) return sendBodyError(res, err);
+      if (jsonDepthExceeds(req.body)) return sendBodyError(res, { type: 'entity.too.deep' });
+      next();
+    }),
+  );
 
   // 4. Idempotency-Key on every POST: after the guards (it keys by player), around the handler
   const timeout = config.REQUEST_TIMEOUT_MS;
