@@ -125,10 +125,49 @@ describe('saga engine: given a world, expect these commands', () => {
     expect(state.status).toBe('completed');
   });
 
+  it('a pivot that never answers is retried until it does, never compensated: it may have happened', async () => {
+    const { state, world } = await run(pivoted, { b: { failTimes: 12 } });
+    expect(world.sent).toEqual(['a', ...Array<string>(13).fill('b'), 'c', 'd']);
+    expect(state.status).toBe('completed');
+    expect(world.sent).not.toContain('undo-b');
+  });
+
+  it('a pivot that is refused did not happen: the steps before it are compensated', async () => {
+    const { state, world } = await run(pivoted, { b: 'refuse' });
+    expect(world.sent).toEqual(['a', 'b', 'undo-a']);
+    expect(state).toMatchObject({ status: 'compensated', error: { step: 'b' } });
+  });
+
   it('a refusal after the pivot fails the saga and undoes nothing', async () => {
     const { state, world } = await run(pivoted, { d: 'refuse' });
     expect(world.sent).toEqual(['a', 'b', 'c', 'd']);
     expect(state).toMatchObject({ status: 'failed', error: { step: 'd' } });
+  });
+});
+
+describe('saga engine: versions of a definition', () => {
+  const v1: SagaDefinition<Ctx> = { type: 'evolving', steps: [step('a'), step('b')] };
+  const v2: SagaDefinition<Ctx> = { type: 'evolving', version: 2, steps: [step('b'), step('a'), step('c')] };
+
+  it('resumes a stored saga with the version it started with, and new ones with the new version', async () => {
+    const store = new InMemorySagaStore();
+    // an old orchestrator stored a v1 saga, recorded as started at step b, and died
+    const old = startSaga(v1, 'old', { sagaId: 'old', log: ['a'] }, 0);
+    await store.create({ ...old, steps: [{ ...old.steps[0]!, status: 'done', attempts: 1 }, { ...old.steps[1]!, status: 'started', attempts: 1 }] });
+    const world = new World();
+    const executor = new SagaExecutor({ store, port: world, clock: fakeClock() }).register(v1).register(v2);
+    const resumed = await executor.drive<Ctx>('old');
+    expect(resumed).toMatchObject({ status: 'completed', ctx: { log: ['a', 'b'] } });
+    expect(resumed.version).toBeUndefined();
+    const fresh = await executor.start(v2, 'new', { sagaId: 'new', log: [] });
+    expect(fresh).toMatchObject({ status: 'completed', version: 2, ctx: { log: ['b', 'a', 'c'] } });
+    expect(world.sent).toEqual(['b', 'b', 'a', 'c']);
+  });
+
+  it('refuses to drive a saga whose version is not registered, rather than guess', async () => {
+    const store = new InMemorySagaStore();
+    await store.create(startSaga(v2, 's', { sagaId: 's', log: [] }, 0));
+    await expect(new SagaExecutor({ store, port: new World(), clock: fakeClock() }).register(v1).drive('s')).rejects.toThrow('no definition registered for saga type evolving version 2');
   });
 });
 

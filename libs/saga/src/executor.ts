@@ -1,4 +1,4 @@
-import { applyOutcome, markSent, nextAction, startSaga } from './machine';
+import { applyOutcome, definitionKey, markSent, nextAction, startSaga } from './machine';
 import { noDeadlines, SagaConflictError, systemClock, type Clock, type CommandPort, type DeadlinePort, type SagaObserver, type SagaStore } from './ports';
 import type { OutgoingCommand, SagaDefinition, SagaState, StepOutcome } from './types';
 import { TERMINAL } from './types';
@@ -29,8 +29,9 @@ export class SagaExecutor {
     this.deadlines = opts.deadlines ?? noDeadlines;
   }
 
+  /** Registers a definition under its type and version; several versions of one type may be. */
   register(def: SagaDefinition<any>): this {
-    this.definitions.set(def.type, def);
+    this.definitions.set(definitionKey(def), def);
     return this;
   }
 
@@ -53,8 +54,8 @@ export class SagaExecutor {
     const loaded = await this.opts.store.load<C>(sagaId);
     if (!loaded) throw new Error(`no saga ${sagaId}`);
     let { state, revision } = loaded;
-    const def = this.definitions.get(state.type) as SagaDefinition<C> | undefined;
-    if (!def) throw new Error(`no definition registered for saga type ${state.type}`);
+    const def = this.definitions.get(definitionKey(state)) as SagaDefinition<C> | undefined;
+    if (!def) throw new Error(`no definition registered for saga type ${state.type} version ${state.version ?? 1}`);
     try {
       for (;;) {
         const action = nextAction(def, state);

@@ -5,7 +5,7 @@
  * craps, NATS or Nest: commands go out through a CommandPort, state through a SagaStore.
  */
 export * from './types';
-export { startSaga, nextAction, markSent, applyOutcome, backoffMs, DEFAULT_MAX_ATTEMPTS } from './machine';
+export { startSaga, definitionKey, nextAction, markSent, applyOutcome, backoffMs, DEFAULT_MAX_ATTEMPTS } from './machine';
 export { SagaConflictError, systemClock, noDeadlines, type CommandPort, type SagaStore, type Clock, type DeadlinePort, type SagaObserver } from './ports';
 export { SagaExecutor, type ExecutorOptions } from './executor';
 export { InMemorySagaStore } from './memory';

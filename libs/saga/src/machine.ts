@@ -14,12 +14,18 @@ export function startSaga<C>(def: SagaDefinition<C>, sagaId: string, ctx: C, now
   return {
     sagaId,
     type: def.type,
+    ...(def.version !== undefined && def.version !== 1 ? { version: def.version } : {}),
     status: 'running',
     ctx,
     steps: def.steps.map((s) => ({ name: s.name, status: 'pending', attempts: 0, compensationAttempts: 0 })),
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/** The key a definition is registered under: its type and version (1 when unset). */
+export function definitionKey(s: { type: string; version?: number }): string {
+  return `${s.type}@${s.version ?? 1}`;
 }
 
 function pivotPassed<C>(def: SagaDefinition<C>, state: SagaState<C>): boolean {
@@ -89,7 +95,8 @@ export function applyOutcome<C>(
     }
     const forwardOnly = pivotPassed(def, state);
     if (outcome.kind === 'transient') {
-      if (action.attempt < max || forwardOnly) {
+      // a pivot that may have happened cannot be undone: it is retried until it answers
+      if (action.attempt < max || forwardOnly || stepDef.pivot) {
         return { state: setStep({ status: 'started', lastError: outcome.message }), effect: { retryAfterMs: backoffMs(action.attempt) } };
       }
       // never answered: possibly done, so its own compensation runs too

@@ -29,7 +29,12 @@ export interface StepDefinition<C> {
   /** Folds a successful reply (an array for a fan-out) into the saga's context (default: unchanged). */
   onOk?: (ctx: C, reply: any) => C;
   compensation?: (ctx: C) => OutgoingCommand | OutgoingCommand[];
-  /** Once a pivot step is done the saga only moves forward: it is never compensated. */
+  /**
+   * The point of no return. Once a pivot step is sent the saga only moves forward: an
+   * attempt that goes unanswered is retried for as long as it takes (it may have
+   * happened, and it cannot be undone); only a refusal (it did not happen) compensates
+   * the steps before it. The steps after it are never compensated.
+   */
   pivot?: boolean;
   /** Attempts before a transient failure counts as unknown (forward) or failed (compensation). */
   maxAttempts?: number;
@@ -39,6 +44,13 @@ export interface StepDefinition<C> {
 
 export interface SagaDefinition<C> {
   type: string;
+  /**
+   * Bumped when the steps change in a way a stored saga could not follow (reordered,
+   * inserted, removed). A saga is resumed by the definition of the version it started
+   * with, so the older version stays registered until no saga of it is unfinished.
+   * Unset means 1.
+   */
+  version?: number;
   steps: ReadonlyArray<StepDefinition<C>>;
 }
 
@@ -66,6 +78,8 @@ export interface StepRecord {
 export interface SagaState<C> {
   sagaId: string;
   type: string;
+  /** The definition's version it started with (unset: 1). */
+  version?: number;
   status: SagaStatus;
   ctx: C;
   steps: StepRecord[];
