@@ -77,8 +77,8 @@ describe('sagas end to end', () => {
     expect(game.bets).toEqual([expect.objectContaining({ betId: bet.body.betId, type: 'pass', amount: 25, playerId: p.playerId })]);
 
     const saga = await call('GET', `/v1/sagas/${joined.body.sagaId}`, undefined, p.token);
-    expect(saga.body).toMatchObject({ type: 'join', status: 'completed', playerId: p.playerId, gameId });
-    expect(saga.body.steps.map((s: any) => `${s.name}:${s.status}`)).toEqual(['debit-wallet:done', 'seat-player:done', 'credit-stack:done', 'add-participant:done']);
+    expect(saga.body).toMatchObject({ type: 'join', version: 2, status: 'completed', playerId: p.playerId, gameId });
+    expect(saga.body.steps.map((s: any) => `${s.name}:${s.status}`)).toEqual(['debit-wallet:done', 'seat-player:done', 'credit-stack:done', 'add-participant:done', 'confirm-seat:done']);
     // another player may not read it
     const other = await register(0);
     expect((await call('GET', `/v1/sagas/${joined.body.sagaId}`, undefined, other.token)).status).toBe(404);

@@ -3,9 +3,12 @@ import {
   CancelRoll,
   CheckShooter,
   CloseRound,
+  ConfirmLeave,
+  ConfirmSeat,
   CreateGame,
   GetGame,
   RecordBet,
+  ReleaseBetHold,
   RemoveBet,
   ResumeGame,
   SeatPlayer,
@@ -37,9 +40,12 @@ describe('lifecycle: seats, bets and rolls', () => {
   }
   const view = async (gameId: string) => ok(await h.client.query(GetGame, { gameId })).game;
   const bet = (gameId: string, b: Omit<PayloadOf<typeof RecordBet>, 'gameId' | 'opId'>) => h.send(RecordBet, { gameId, ...b, opId: `bet-saga-${b.betId}:record` });
+  /** A whole roll as the roll saga makes it: check the shooter, apply the dice, close the round (paid). */
   async function roll(gameId: string, shooter: string, dice: [number, number], opId = `roll-${Math.random()}`) {
     const { rollIndex } = ok(await h.send(CheckShooter, { gameId, playerId: shooter, opId }));
-    return ok(await h.send(ApplyRoll, { gameId, rollIndex, dice })).roll;
+    const applied = ok(await h.send(ApplyRoll, { gameId, rollIndex, dice })).roll;
+    ok(await h.send(CloseRound, { gameId, rollIndex }));
+    return applied;
   }
 
   it('seats the first player as shooter, with buy-in as stack, and refuses seats past a full table', async () => {
@@ -134,7 +140,9 @@ describe('lifecycle: seats, bets and rolls', () => {
     expect(await h.send(ValidateBet, { gameId, betId: 'x', playerId: bob, type: 'field', amount: 5 })).toMatchObject({ ok: false, code: 'BET_NOT_ALLOWED' });
     // the roll saga gives up before its pivot: the reservation is released, betting reopens
     expect(ok(await h.send(CancelRoll, { gameId, checkOpId: 'r1' }))).toEqual({ ok: true, cancelled: true, rollIndex });
-    expect(ok(await h.send(ValidateBet, { gameId, betId: 'x', playerId: bob, type: 'field', amount: 5 }))).toEqual({ ok: true, betId: 'x' });
+    // a refused bet id stays refused (its saga compensated); a new bet goes through
+    expect(await h.send(ValidateBet, { gameId, betId: 'x', playerId: bob, type: 'field', amount: 5 })).toMatchObject({ ok: false, code: 'BET_NOT_ALLOWED' });
+    expect(ok(await h.send(ValidateBet, { gameId, betId: 'y', playerId: bob, type: 'field', amount: 5 }))).toEqual({ ok: true, betId: 'y' });
     expect(await h.send(ApplyRoll, { gameId, rollIndex, dice: [1, 2] })).toMatchObject({ ok: false, code: 'CONFLICT' });
     await roll(gameId, ann, [2, 2]);
     const sevenOut = await roll(gameId, ann, [3, 4]);
@@ -179,5 +187,25 @@ describe('lifecycle: seats, bets and rolls', () => {
     expect(ok(await h.send(UnseatPlayer, { gameId, playerId: carl, opId: 'join-9:undo-seat', compensates: 'join-9:seat' }))).toMatchObject({ wasSeated: false });
     expect(await h.send(SeatPlayer, { gameId, playerId: carl, buyIn: 100, opId: 'join-9:seat' })).toMatchObject({ ok: false, code: 'CONFLICT' });
     expect((await view(gameId)).players.map((p) => p.playerId)).toEqual([ann]);
+  });
+
+  it('a leave waits (TRY_AGAIN) for its player\'s join and bet under way, and a new seat waits for the leave', async () => {
+    const [ann, bob] = [newPlayerId(), newPlayerId()];
+    const gameId = await newTable({}, [ann]);
+    ok(await h.send(SeatPlayer, { gameId, playerId: bob, buyIn: 300, opId: 'join-b:seat', confirm: true }));
+    const leave = { gameId, playerId: bob, opId: 'leave-b:unseat', confirm: true } as const;
+    expect(await h.send(UnseatPlayer, leave)).toMatchObject({ ok: false, code: 'TRY_AGAIN' });
+    expect(ok(await h.send(ConfirmSeat, { gameId, playerId: bob, seatOpId: 'join-b:seat' }))).toEqual({ ok: true, playerId: bob, confirmed: true });
+    // a bet validated and not yet settled holds the player too, until its saga releases the hold
+    ok(await h.send(ValidateBet, { gameId, betId: 'held-1', playerId: bob, type: 'field', amount: 5 }));
+    expect(await h.send(UnseatPlayer, leave)).toMatchObject({ ok: false, code: 'TRY_AGAIN', message: expect.stringContaining('held-1') });
+    expect(ok(await h.send(ReleaseBetHold, { gameId, betId: 'held-1' }))).toEqual({ ok: true, betId: 'held-1', held: true });
+    // the same unseat, retried, now goes through (its TRY_AGAIN answers were not remembered)
+    expect(ok(await h.send(UnseatPlayer, leave))).toMatchObject({ wasSeated: true, stack: 300 });
+    // until the leave is confirmed, bob cannot sit down again here
+    expect(await h.send(SeatPlayer, { gameId, playerId: bob, buyIn: 100, opId: 'join-b2:seat', confirm: true })).toMatchObject({ ok: false, code: 'TRY_AGAIN' });
+    expect(ok(await h.send(ConfirmLeave, { gameId, playerId: bob, leaveOpId: 'leave-b:unseat' }))).toEqual({ ok: true, playerId: bob, released: true });
+    expect(ok(await h.send(SeatPlayer, { gameId, playerId: bob, buyIn: 100, opId: 'join-b2:seat', confirm: true }))).toMatchObject({ stack: 100 });
+    expect((await view(gameId)).players.map((p) => p.playerId)).toEqual([ann, bob]);
   });
 });

@@ -12,6 +12,7 @@ export function toSagaView(s: SagaState<any>): SagaView {
   return {
     sagaId: s.sagaId,
     type: s.type as SagaView['type'],
+    ...(s.version !== undefined ? { version: s.version } : {}),
     status: s.status,
     playerId: ctx.playerId ?? null,
     gameId: ctx.gameId ?? null,

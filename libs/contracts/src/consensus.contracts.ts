@@ -126,7 +126,9 @@ export const PrepareGame = defineCommand({
  * quorum tables: the raw 32-byte key as 64 hex digits or base64, or its SPKI DER in
  * base64. Refusals: VALIDATION_FAILED (no or bad key at a quorum table), GAME_NOT_FOUND
  * (no settings given and lifecycle knows no such game), CONFLICT (already a participant
- * with another key, or compensated before it arrived). Idempotent by `opId`.
+ * with another key, or compensated before it arrived). Idempotent by `opId`. In join
+ * sagas from version 2 it runs after the stack credit (the pivot): lifecycle's seat has
+ * checked the key and the game already, so only "another key" can still refuse it.
  * Compensation: RemoveParticipant with `compensates: opId`.
  */
 export const AddParticipant = defineCommand({
@@ -216,7 +218,8 @@ export const RevealSeed = defineCommand({
  *   published; the round waits for `resolve-round`);
  * - SERVICE_UNAVAILABLE (transient, retry): still waiting when this attempt's wait budget
  *   (`PRODUCE_ROLL_WAIT_MS`) ran out; the deadlines still run (Redis timeouts);
- * - CONFLICT: an earlier roll is not decided yet, or the roll is too old to answer;
+ * - TRY_AGAIN (retried): an earlier roll is not decided yet;
+ * - CONFLICT: the roll is too old to answer;
  * - GAME_NOT_FOUND: lifecycle knows no such game.
  */
 export const ProduceRoll = defineCommand({

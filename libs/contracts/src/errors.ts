@@ -22,6 +22,12 @@ export const ERROR_STATUS = {
   TOO_MANY_TABLES: 409,
   BET_NOT_REMOVABLE: 409,
   CONFLICT: 409,
+  /**
+   * Not now: the state will change by itself shortly (the dice are rolling, a roll is
+   * being paid, the player's join or bet is under way). Saga steps retry it with backoff;
+   * every other refusal is final. A service never remembers it as an operation's answer.
+   */
+  TRY_AGAIN: 409,
   ALREADY_SEATED: 409,
   NOT_SEATED: 409,
   BET_NOT_ALLOWED: 409,

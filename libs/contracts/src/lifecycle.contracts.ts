@@ -83,7 +83,9 @@ export const GetGame = defineQuery({
  * first player seated becomes the shooter. Refusals: GAME_NOT_FOUND, GAME_CLOSED,
  * GAME_SUSPENDED, ALREADY_SEATED, GAME_FULL, WRONG_PASSWORD (private table),
  * BET_LIMIT (buy-in outside minBuyIn..maxBuyIn), TOO_MANY_TABLES
- * (MAX_GAMES_PER_PLAYER), VALIDATION_FAILED (no public key at a quorum table).
+ * (MAX_GAMES_PER_PLAYER), VALIDATION_FAILED (no public key at a quorum table);
+ * TRY_AGAIN (not remembered) while the player's leave from this table is not finished
+ * (ConfirmLeave).
  * Compensation: UnseatPlayer with `compensates: opId`.
  */
 export const SeatPlayer = defineCommand({
@@ -97,6 +99,8 @@ export const SeatPlayer = defineCommand({
     opId: GameOpIdSchema,
     password: z.string().min(1).max(128).optional(),
     publicKey: SeatPublicKeySchema.optional(),
+    /** Hold the seat as joining until ConfirmSeat (join sagas from version 2 send it). */
+    confirm: z.literal(true).optional(),
   }),
   ok: {
     playerId: PlayerIdSchema,
@@ -108,13 +112,47 @@ export const SeatPlayer = defineCommand({
 });
 
 /**
+ * Join saga's last step: the seat taken by SeatPlayer `seatOpId` is settled (its stack
+ * credited, the participant added), so the player may leave. Until then the seat is
+ * "joining" and UnseatPlayer (but for the join's own compensation) answers TRY_AGAIN,
+ * so that no credit of the join lands after a leave's cash-out. Never refused:
+ * `confirmed: false` when no seat of that op is at the table (left, compensated, closed).
+ */
+export const ConfirmSeat = defineCommand({
+  service: 'lifecycle',
+  verb: 'confirm-seat',
+  fact: 'seat-confirmed',
+  payload: z.strictObject({ gameId: GameIdSchema, playerId: PlayerIdSchema, seatOpId: GameOpIdSchema }),
+  ok: { playerId: PlayerIdSchema, confirmed: z.boolean() },
+});
+
+/**
+ * Leave saga's last step: the leave `leaveOpId` has cashed the stack out and removed the
+ * participant, so the player may sit at this table again. Until then SeatPlayer answers
+ * TRY_AGAIN for them, so that the leave's cash-out cannot take a new buy-in, nor its
+ * participant removal the new participant. Never refused; `released: false` when no
+ * leave of that op is held.
+ */
+export const ConfirmLeave = defineCommand({
+  service: 'lifecycle',
+  verb: 'confirm-leave',
+  fact: 'leave-confirmed',
+  payload: z.strictObject({ gameId: GameIdSchema, playerId: PlayerIdSchema, leaveOpId: GameOpIdSchema }),
+  ok: { playerId: PlayerIdSchema, released: z.boolean() },
+});
+
+/**
  * Leave saga step, and the compensation of SeatPlayer (`compensates` = the seat's opId).
  * Refused with BETS_ON_LAYOUT while the player has contract bets (a pass bet with a
- * point, a come bet on its number), and CONFLICT while the player is the shooter and
- * the dice are rolling. The player's other bets come down with them: they are listed in
- * `returnedBets` and their stakes are back in `stack` (the saga releases their escrow).
- * Harmless when the player is not seated (`wasSeated: false`). A shooter who leaves
- * passes the dice to the next seat.
+ * point, a come bet on its number). Answers TRY_AGAIN (not remembered: the leave retries)
+ * while the player is the shooter and the dice are rolling, while a roll of the table is
+ * applied but not yet paid, while the player's join is not confirmed (ConfirmSeat), and
+ * while a bet of theirs is validated but not yet recorded or removed: each of those would
+ * move chips into their stack after the cash-out. The player's other bets come down with
+ * them: they are listed in `returnedBets` and their stakes are back in `stack` (the saga
+ * releases their escrow). Harmless when the player is not seated (`wasSeated: false`).
+ * With `confirm` (a leave), the player is held as leaving, seated or not, until
+ * ConfirmLeave. A shooter who leaves passes the dice to the next seat.
  */
 export const UnseatPlayer = defineCommand({
   service: 'lifecycle',
@@ -126,6 +164,8 @@ export const UnseatPlayer = defineCommand({
     opId: GameOpIdSchema,
     /** The opId of the SeatPlayer this compensates: a seat arriving later is refused. */
     compensates: GameOpIdSchema.optional(),
+    /** Hold the player as leaving until ConfirmLeave (leave sagas from version 2 send it). */
+    confirm: z.literal(true).optional(),
   }),
   ok: {
     playerId: PlayerIdSchema,
@@ -148,9 +188,12 @@ const BetRequestShape = {
 
 /**
  * Bet saga step 1: may this bet go on the layout now (phase, table config, odds caps,
- * the player's stack as the table sees it)? No effect. Refusals: GAME_NOT_FOUND,
+ * the player's stack as the table sees it)? If so the bet is held under its id until
+ * RecordBet puts it on the layout or ReleaseBetHold (the compensation) ends it; while
+ * held, the player cannot leave and the game cannot close. Refusals: GAME_NOT_FOUND,
  * GAME_CLOSED, GAME_SUSPENDED, NOT_SEATED, BET_NOT_ALLOWED (also while the dice are
- * rolling), BET_LIMIT, INSUFFICIENT_STACK, CONFLICT (the bet id is taken by another bet).
+ * rolling), BET_LIMIT, INSUFFICIENT_STACK, CONFLICT (the bet id is taken by another bet,
+ * or was withdrawn).
  */
 export const ValidateBet = defineCommand({
   service: 'lifecycle',
@@ -171,6 +214,21 @@ export const RecordBet = defineCommand({
   fact: 'bet-recorded',
   payload: z.strictObject({ ...BetRequestShape, opId: GameOpIdSchema }),
   ok: { bet: LayoutBetSchema, stack: ChipsSchema },
+});
+
+/**
+ * The compensation of ValidateBet, the bet saga's last one: the bet is no longer under
+ * way, so its player may leave (and the game close). Runs after the stake's escrow was
+ * released, so no chip can reach the stack after a leave's cash-out. A bet id never
+ * recorded is burnt (a ValidateBet or RecordBet arriving later is refused). Never
+ * refused; `held: false` when there was no hold.
+ */
+export const ReleaseBetHold = defineCommand({
+  service: 'lifecycle',
+  verb: 'release-bet-hold',
+  fact: 'bet-hold-released',
+  payload: z.strictObject({ gameId: GameIdSchema, betId: LayoutBetIdSchema }),
+  ok: { betId: LayoutBetIdSchema, held: z.boolean() },
 });
 
 /**
@@ -198,7 +256,8 @@ export const RemoveBet = defineCommand({
 /**
  * Roll saga step 1: is `playerId` the shooter? Reserves the next roll: betting closes
  * until the roll is applied or cancelled, and the roll clock stops. Refusals:
- * NOT_SHOOTER, GAME_CLOSED, GAME_SUSPENDED, CONFLICT (another roll is in progress).
+ * NOT_SHOOTER, GAME_CLOSED, GAME_SUSPENDED, CONFLICT (another roll is in progress);
+ * TRY_AGAIN while the last roll is applied and not yet paid (CloseRound).
  * Compensation: CancelRoll.
  */
 export const CheckShooter = defineCommand({
@@ -301,10 +360,12 @@ export const ResumeGame = defineCommand({
 });
 
 /**
- * Expire saga's last step: the game closes for good (every later command is refused
- * with GAME_CLOSED, compensations answer harmlessly), its admission slot and the
- * players' table slots are released, its timeouts disarmed. The reply lists what was on
- * the table at that moment (stacks, bets), which the table no longer shows.
+ * Expire saga's pivot: the game closes for good (every later command is refused with
+ * GAME_CLOSED, compensations answer harmlessly), its admission slot and the players'
+ * table slots are released, its timeouts disarmed. The reply lists what was on the table
+ * at that moment (stacks, bets), which the table no longer shows. Answers TRY_AGAIN
+ * while a join is unconfirmed, a bet held or a roll unpaid at the table (their chips
+ * would land after the cash-outs); the saga suspends the game first, so those finish.
  */
 export const CloseGame = defineCommand({
   service: 'lifecycle',

@@ -12,6 +12,8 @@ export const SagaStatusSchema = z.enum(['running', 'compensating', 'completed', 
 export const SagaViewSchema = z.object({
   sagaId: SagaIdSchema,
   type: SagaTypeSchema,
+  /** The version of its definition it runs (1 when absent). */
+  version: z.number().int().min(1).optional(),
   status: SagaStatusSchema,
   /** The player who started it (null for the expire saga). */
   playerId: PlayerIdSchema.nullable(),

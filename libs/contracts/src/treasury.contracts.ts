@@ -133,8 +133,10 @@ export const ledgerSubject = (e: LedgerEntry) => `ledger.${e.type}.${e.kind}`;
 // ---------------------------------------------------------------- commands
 
 /**
- * Join saga: moves a buy-in, already debited from the player's wallet, onto the
- * player's table stack. Refused (CONFLICT) when its reversal arrived first.
+ * Join saga's pivot: moves a buy-in, already debited from the player's wallet, onto the
+ * player's table stack. Refused (CONFLICT) when its reversal arrived first (only join
+ * sagas of version 1 reverse it: from version 2 a credited stack is never taken back,
+ * since the player may bet from it at once).
  */
 export const CreditStack = defineCommand({
   service: 'treasury',
@@ -145,7 +147,8 @@ export const CreditStack = defineCommand({
 });
 
 /**
- * Compensation of CreditStack (same `opId`): moves back exactly what that credit moved,
+ * Compensation of CreditStack in join sagas of version 1 (kept for those still stored;
+ * same `opId`): moves back exactly what that credit moved,
  * once. When the credit never ran it moves nothing and bars the credit for good.
  * INSUFFICIENT_STACK (nothing moved, may be retried) when the stack no longer holds it.
  */

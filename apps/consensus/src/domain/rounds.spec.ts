@@ -179,11 +179,13 @@ describe('rounds: commit, reveal, roll', () => {
       expect(startRoll(d.next!, { gameId: GAME, rollIndex: 2, opId: 'x' }, ctx).reply).toEqual({ kind: 'archived' });
     });
 
-    it('refuses a roll while an earlier one is undecided', () => {
+    it('asks a roll to try again (writing nothing) while an earlier one is undecided', () => {
       const ctx = testCtx();
       let g = must(commitSeed(table(ctx), { gameId: GAME, playerId: A, commitment: commitment(seed('a')) }));
       g = startRoll(g, { gameId: GAME, rollIndex: 1, opId: 'r' }, ctx).next!;
-      expect(startRoll(g, { gameId: GAME, rollIndex: 2, opId: 'r2' }, ctx).reply).toMatchObject({ kind: 'answer', reply: { ok: false, code: 'CONFLICT' } });
+      const d = startRoll(g, { gameId: GAME, rollIndex: 2, opId: 'r2' }, ctx);
+      expect(d.reply).toMatchObject({ kind: 'answer', reply: { ok: false, code: 'TRY_AGAIN', message: 'roll 1 is not decided yet' } });
+      expect(d.next).toBeUndefined();
     });
 
     it('keeps the last rounds in the record and names the next deadline', () => {

@@ -113,9 +113,9 @@ export function startRoll(g: ConsensusGame, cmd: ProduceCommand, ctx: Ctx): Deci
   if (known && known.status !== 'committing') return { reply: rollState(g, cmd.rollIndex) };
   if (!known && cmd.rollIndex <= lastRolled(g)) return { reply: rollState(g, cmd.rollIndex) };
   const open = currentRound(g);
-  if (open.status !== 'committing') return { reply: { kind: 'answer', reply: refuse('CONFLICT', `roll ${open.rollIndex} is not decided yet`) } };
+  if (open.status !== 'committing') return { reply: { kind: 'answer', reply: refuse('TRY_AGAIN', `roll ${open.rollIndex} is not decided yet`) } };
   const undecided = g.rounds.find((r) => r !== open && r.status !== 'final' && r.status !== 'resolved');
-  if (undecided) return { reply: { kind: 'answer', reply: refuse('CONFLICT', `roll ${undecided.rollIndex} is not decided yet`) } };
+  if (undecided) return { reply: { kind: 'answer', reply: refuse('TRY_AGAIN', `roll ${undecided.rollIndex} is not decided yet`) } };
   const started: Round = {
     ...open,
     rollIndex: cmd.rollIndex,

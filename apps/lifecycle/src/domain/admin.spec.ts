@@ -1,7 +1,7 @@
 import { closeGame, onInactivityDue, resumeGame, suspendGame } from './admin';
-import { recordBet } from './bets';
+import { checkBet, recordBet, releaseBetHold, removeBet } from './bets';
 import { ANN, BOB, freshGame, GAME_ID, nextOf, T0, tableWith } from './fixtures';
-import { checkShooter } from './rolls';
+import { applyRollTo, checkShooter, closeRound } from './rolls';
 
 describe('suspendGame / resumeGame', () => {
   it('suspends with a reason and stops both clocks; resume restarts them', () => {
@@ -47,6 +47,30 @@ describe('closeGame', () => {
     expect(closed).toMatchObject({ pendingRoll: null, inactiveAt: null, rollDeadline: null, closed: { reason: 'inactive' } });
     expect(closeGame(closed, { reason: 'inactive', opId: 'expire-1' }, T0)).toEqual({ reply: d.reply });
     expect(closeGame(closed, { reason: 'again', opId: 'other' }, T0)).toEqual({ reply: expect.objectContaining({ ok: true, players: [], bets: [] }) });
+  });
+});
+
+describe('closeGame waits (TRY_AGAIN, nothing written) while chips are on their way to a stack', () => {
+  const close = (g: Parameters<typeof closeGame>[0]) => closeGame(g, { reason: 'inactive', opId: 'expire-1' }, T0);
+
+  it('a join not yet confirmed', () => {
+    const g = tableWith([ANN, BOB]);
+    const joining = { ...g, players: g.players.map((p) => (p.playerId === BOB ? { ...p, joining: 'seat-b' } : p)) };
+    expect(close(joining)).toEqual({ reply: expect.objectContaining({ ok: false, code: 'TRY_AGAIN', message: expect.stringContaining(BOB) }) });
+  });
+
+  it('a bet validated and not yet recorded or withdrawn', () => {
+    const g = nextOf(checkBet(tableWith([ANN, BOB]), { gameId: GAME_ID, betId: 'b1', playerId: BOB, type: 'field', amount: 10 }, T0));
+    expect(close(g)).toEqual({ reply: expect.objectContaining({ ok: false, code: 'TRY_AGAIN', message: expect.stringContaining('b1') }) });
+    const withdrawn = nextOf(releaseBetHold(nextOf(removeBet(g, { gameId: GAME_ID, betId: 'b1', opId: 'o-rm' })), { gameId: GAME_ID, betId: 'b1' }));
+    expect(close(withdrawn).reply).toMatchObject({ ok: true, game: { status: 'closed' } });
+  });
+
+  it('a roll applied and not yet paid; once close-round ran, it closes', () => {
+    let g = nextOf(checkShooter(tableWith([ANN, BOB]), { gameId: GAME_ID, playerId: ANN, opId: 'c1' }, T0));
+    g = nextOf(applyRollTo(g, { gameId: GAME_ID, rollIndex: 1, dice: [3, 3] }, T0));
+    expect(close(g)).toEqual({ reply: expect.objectContaining({ ok: false, code: 'TRY_AGAIN', message: expect.stringContaining('roll 1') }) });
+    expect(close(nextOf(closeRound(g, 1))).reply).toMatchObject({ ok: true });
   });
 });
 

@@ -1,6 +1,6 @@
 import { refuse, type CloseGame, type ReplyOf, type ResumeGame, type SuspendGame } from '@bitcraps/contracts';
 import { touch, withRollClock } from './clocks';
-import { toGameView, toLayoutBet, type Decision, type GameRecord } from './game';
+import { moneyInFlight, toGameView, toLayoutBet, type Decision, type GameRecord } from './game';
 import { answer, opKey, recall } from './op-log';
 
 export type SuspendReply = ReplyOf<typeof SuspendGame>;
@@ -43,6 +43,9 @@ export function closeGame(g: GameRecord, cmd: { reason: string; opId: string }, 
   const replay = recall(g, key) as CloseReply | undefined;
   if (replay) return { reply: replay };
   if (g.status === 'closed') return { reply: { ok: true, game: toGameView(g), players: [], bets: [] } };
+  // wait (not remembered) for chips on their way to a stack: they would land after the cash-outs
+  const inFlight = moneyInFlight(g);
+  if (inFlight) return { reply: refuse('TRY_AGAIN', `${inFlight}: the game closes once it is done`) };
   const next: GameRecord = {
     ...g,
     status: 'closed',
@@ -50,6 +53,7 @@ export function closeGame(g: GameRecord, cmd: { reason: string; opId: string }, 
     suspension: null,
     players: [],
     bets: [],
+    held: [],
     shooter: null,
     pendingRoll: null,
     inactiveAt: null,

@@ -1,4 +1,4 @@
-import { checkBet, recordBet, removeBet, type RecordBetCommand } from './bets';
+import { checkBet, recordBet, releaseBetHold, removeBet, type RecordBetCommand } from './bets';
 import { ANN, BOB, CY, GAME_ID, nextOf, T0, tableWith } from './fixtures';
 import { applyRollTo, checkShooter } from './rolls';
 import type { GameRecord } from './game';
@@ -18,10 +18,58 @@ const roll = (g: GameRecord, dice: [number, number]) => {
 };
 
 describe('checkBet (validate-bet)', () => {
+  const validate = (game: GameRecord, request: RecordBetCommand) => checkBet(game, request, T0).reply;
   const g = tableWith([ANN, BOB], 100, { maxBet: 50, allowedBets: ['pass', 'dont_pass', 'field', 'come', 'pass_odds'] });
 
-  it('accepts a bet the table takes now, and changes nothing', () => {
-    expect(checkBet(g, bet('b1', ANN, 'pass', 10))).toEqual({ ok: true, betId: 'b1' });
+  it('accepts a bet the table takes now and holds it under its id, stake untouched', () => {
+    const d = checkBet(g, bet('b1', ANN, 'pass', 10), T0);
+    expect(d.reply).toEqual({ ok: true, betId: 'b1' });
+    expect(d.next!.held).toEqual([{ betId: 'b1', playerId: ANN, at: new Date(T0).toISOString() }]);
+    expect(d.next!.players).toEqual(g.players);
+    expect(d.next!.bets).toEqual([]);
+  });
+
+  it('a replay passes without a second hold; another player under that id is a CONFLICT', () => {
+    const held = nextOf(checkBet(g, bet('b1', ANN, 'pass', 10), T0));
+    expect(checkBet(held, bet('b1', ANN, 'pass', 10), T0)).toEqual({ reply: { ok: true, betId: 'b1' } });
+    expect(validate(held, bet('b1', BOB, 'pass', 10))).toMatchObject({ ok: false, code: 'CONFLICT' });
+  });
+
+  it('a refusal holds nothing and is final for that bet id: a late duplicate, or a late record-bet, gets it too', () => {
+    const rolling = nextOf(checkShooter(g, { gameId: GAME_ID, playerId: ANN, opId: 'r1' }, T0));
+    const d = checkBet(rolling, bet('b9', BOB, 'field', 10), T0);
+    expect(d.reply).toMatchObject({ ok: false, code: 'BET_NOT_ALLOWED' });
+    const after = nextOf(d);
+    expect(after.held).toEqual([]);
+    // the roll ends; the same command delivered late is still refused, and holds nothing
+    const rolled = nextOf(applyRollTo(after, { gameId: GAME_ID, rollIndex: 1, dice: [3, 4] }, T0));
+    expect(checkBet(rolled, bet('b9', BOB, 'field', 10), T0)).toEqual({ reply: d.reply });
+    expect(recordBet(rolled, bet('b9', BOB, 'field', 10)).reply).toEqual(d.reply);
+    // a closed game answers without writing
+    expect(checkBet({ ...g, status: 'closed' }, bet('b8', ANN, 'pass', 10), T0).next).toBeUndefined();
+  });
+
+  it('a recorded bet ends the hold; a refused record-bet and a removal leave it, for the saga to release last', () => {
+    const held = nextOf(checkBet(g, bet('b1', ANN, 'pass', 10), T0));
+    expect(nextOf(recordBet(held, bet('b1', ANN, 'pass', 10))).held).toEqual([]);
+    // refused: the saga still has the escrow to give back before the player may leave
+    expect(nextOf(recordBet({ ...held, status: 'suspended' }, bet('b1', ANN, 'pass', 10))).held).toHaveLength(1);
+    const removed = nextOf(removeBet(held, { gameId: GAME_ID, betId: 'b1', opId: 'saga-b1:remove' }));
+    expect(removed.held).toHaveLength(1);
+    const released = releaseBetHold(removed, { gameId: GAME_ID, betId: 'b1' });
+    expect(released.reply).toEqual({ ok: true, betId: 'b1', held: true });
+    expect(nextOf(released).held).toEqual([]);
+    // and the id is burnt: validating it again is refused, and holds nothing
+    expect(checkBet(removed, bet('b1', ANN, 'pass', 10), T0)).toEqual({ reply: expect.objectContaining({ ok: false, code: 'CONFLICT' }) });
+  });
+
+  it('release-bet-hold burns an id never validated (a late validate-bet is refused) and is harmless on a recorded bet', () => {
+    const burnt = nextOf(releaseBetHold(g, { gameId: GAME_ID, betId: 'b2' }));
+    expect(validate(burnt, bet('b2', ANN, 'pass', 10))).toMatchObject({ ok: false, code: 'CONFLICT' });
+    expect(nextOf(checkBet(burnt, bet('b3', ANN, 'pass', 10), T0)).held).toHaveLength(1);
+    const recorded = nextOf(recordBet(nextOf(checkBet(g, bet('b4', ANN, 'pass', 10), T0)), bet('b4', ANN, 'pass', 10)));
+    expect(releaseBetHold(recorded, { gameId: GAME_ID, betId: 'b4' })).toEqual({ reply: { ok: true, betId: 'b4', held: false } });
+    expect(releaseBetHold({ ...g, status: 'closed' }, { gameId: GAME_ID, betId: 'b5' }).next).toBeUndefined();
   });
 
   it.each([
@@ -31,25 +79,25 @@ describe('checkBet (validate-bet)', () => {
     ['BET_LIMIT', bet('b', ANN, 'field', 51)], // above maxBet
     ['BET_NOT_ALLOWED', bet('b', ANN, 'pass_odds', 10)], // nothing to back
   ])('refuses with %s (libs/craps validateBet)', (code, request) => {
-    expect(checkBet(g, request)).toMatchObject({ ok: false, code });
+    expect(validate(g, request)).toMatchObject({ ok: false, code });
   });
 
   it('refuses INSUFFICIENT_STACK when the table view of the stack is short', () => {
     const poor = tableWith([ANN], 10);
-    expect(checkBet(poor, bet('b', ANN, 'pass', 11))).toMatchObject({ ok: false, code: 'INSUFFICIENT_STACK' });
+    expect(validate(poor, bet('b', ANN, 'pass', 11))).toMatchObject({ ok: false, code: 'INSUFFICIENT_STACK' });
   });
 
   it('refuses while suspended, closed, or while the dice roll', () => {
-    expect(checkBet({ ...g, status: 'suspended' }, bet('b', ANN, 'pass', 10))).toMatchObject({ code: 'GAME_SUSPENDED' });
-    expect(checkBet({ ...g, status: 'closed' }, bet('b', ANN, 'pass', 10))).toMatchObject({ code: 'GAME_CLOSED' });
+    expect(validate({ ...g, status: 'suspended' }, bet('b', ANN, 'pass', 10))).toMatchObject({ code: 'GAME_SUSPENDED' });
+    expect(validate({ ...g, status: 'closed' }, bet('b', ANN, 'pass', 10))).toMatchObject({ code: 'GAME_CLOSED' });
     const rolling = nextOf(checkShooter(g, { gameId: GAME_ID, playerId: ANN, opId: 'r1' }, T0));
-    expect(checkBet(rolling, bet('b', BOB, 'field', 10))).toMatchObject({ ok: false, code: 'BET_NOT_ALLOWED', message: expect.stringContaining('dice roll') });
+    expect(validate(rolling, bet('b', BOB, 'field', 10))).toMatchObject({ ok: false, code: 'BET_NOT_ALLOWED', message: expect.stringContaining('dice roll') });
   });
 
   it('passes a bet already recorded under its id, and refuses another bet under that id', () => {
     const after = nextOf(recordBet(g, bet('b1', ANN, 'pass', 10)));
-    expect(checkBet(after, bet('b1', ANN, 'pass', 10))).toEqual({ ok: true, betId: 'b1' });
-    expect(checkBet(after, bet('b1', ANN, 'pass', 11))).toMatchObject({ ok: false, code: 'CONFLICT' });
+    expect(validate(after, bet('b1', ANN, 'pass', 10))).toEqual({ ok: true, betId: 'b1' });
+    expect(validate(after, bet('b1', ANN, 'pass', 11))).toMatchObject({ ok: false, code: 'CONFLICT' });
   });
 });
 

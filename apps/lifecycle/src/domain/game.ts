@@ -5,6 +5,7 @@ import {
   GameIdSchema,
   GameSettingsSchema,
   GameStatusSchema,
+  LayoutBetIdSchema,
   LayoutBetSchema,
   GameOpIdSchema,
   PhaseSchema,
@@ -25,8 +26,16 @@ export const SeatSchema = z.object({
   stack: z.number().int().min(0),
   seatedAt: z.string(),
   publicKey: z.string().optional(),
+  /** The SeatPlayer opId that took the seat (seats taken before it was kept have none). */
+  seatOpId: GameOpIdSchema.optional(),
+  /** The SeatPlayer opId while the join that took the seat is not yet confirmed (ConfirmSeat). */
+  joining: GameOpIdSchema.optional(),
 });
 export type Seat = z.infer<typeof SeatSchema>;
+
+/** A bet validate-bet let through, until record-bet puts it on the layout or remove-bet withdraws it. */
+export const HeldBetSchema = z.object({ betId: LayoutBetIdSchema, playerId: PlayerIdSchema, at: z.string() });
+export type HeldBet = z.infer<typeof HeldBetSchema>;
 
 /** One remembered answer: `key` names the operation (`seat:<opId>`, `bet:<betId>`...). */
 export const OpEntrySchema = z.object({ key: z.string(), reply: z.unknown() });
@@ -46,6 +55,10 @@ export const GameRecordSchema = z.object({
   /** Seat order: the dice pass along it. */
   players: z.array(SeatSchema),
   bets: z.array(LayoutBetSchema),
+  /** Bets under way (validated, not yet recorded or withdrawn): their players may not leave, the game may not close. */
+  held: z.array(HeldBetSchema).default([]),
+  /** Leaves under way (unseated, not yet cashed out: ConfirmLeave): their players may not sit here again meanwhile. */
+  leaving: z.array(z.object({ playerId: PlayerIdSchema, opId: GameOpIdSchema })).default([]),
   rollCount: z.number().int().min(0),
   createdBy: PlayerIdSchema,
   createdAt: z.string(),
@@ -106,6 +119,8 @@ export function newGame(
     shooter: null,
     players: [],
     bets: [],
+    held: [],
+    leaving: [],
     rollCount: 0,
     createdBy: input.createdBy,
     createdAt: now.toISOString(),
@@ -203,4 +218,20 @@ export function checkTablePassword(stored: string, given: string): boolean {
   const expected = Buffer.from(hashHex, 'hex');
   const actual = scryptSync(given, Buffer.from(saltHex, 'hex'), expected.length);
   return timingSafeEqual(expected, actual);
+}
+
+/**
+ * Why chips may still move into a stack at this table (for one player, or for anybody):
+ * a join not yet confirmed, a bet validated and not yet recorded or withdrawn, a roll
+ * applied and not yet paid. While any holds, the player may not leave and the game may
+ * not close: that money would land in a stack already cashed out. Null when none does.
+ */
+export function moneyInFlight(g: GameRecord, playerId?: string): string | null {
+  const mine = (id: string) => playerId === undefined || id === playerId;
+  const joining = g.players.find((p) => p.joining && mine(p.playerId));
+  if (joining) return playerId ? 'your join is still being settled' : `the join of ${joining.playerId} is still being settled`;
+  const held = g.held.find((h) => mine(h.playerId));
+  if (held) return playerId ? `your bet ${held.betId} is being placed` : `bet ${held.betId} is being placed`;
+  if (g.settledThrough < g.rollCount) return `roll ${g.rollCount} is being paid`;
+  return null;
 }

@@ -6,7 +6,8 @@ import type { GameRecord } from './game';
 
 const check = (g: GameRecord, playerId: string, opId = `chk-${g.rollCount + 1}`) => checkShooter(g, { gameId: GAME_ID, playerId, opId }, T0 + 10);
 const apply = (g: GameRecord, rollIndex: number, dice: [number, number]) => applyRollTo(g, { gameId: GAME_ID, rollIndex, dice }, T0 + 20);
-const rollOnce = (g: GameRecord, dice: [number, number]) => nextOf(apply(nextOf(check(g, g.shooter!)), g.rollCount + 1, dice));
+/** A whole roll as the roll saga makes it: check the shooter, apply the dice, close the round once paid. */
+const rollOnce = (g: GameRecord, dice: [number, number]) => nextOf(closeRound(nextOf(apply(nextOf(check(g, g.shooter!)), g.rollCount + 1, dice)), g.rollCount + 1));
 const place = (g: GameRecord, b: Omit<RecordBetCommand, 'gameId' | 'opId'>) => nextOf(recordBet(g, { ...b, gameId: GAME_ID, opId: `o-${b.betId}` }));
 
 describe('checkShooter', () => {
@@ -25,6 +26,12 @@ describe('checkShooter', () => {
     const reserved = nextOf(check(g, ANN, 'saga-1'));
     expect(check(reserved, ANN, 'saga-1')).toEqual({ reply: { ok: true, rollIndex: 1, shooter: ANN } });
     expect(check(reserved, ANN, 'saga-2').reply).toMatchObject({ ok: false, code: 'CONFLICT' });
+  });
+
+  it('asks the shooter to try again while the last roll is applied and not yet paid, remembering nothing', () => {
+    const applied = nextOf(apply(nextOf(check(tableWith([ANN, BOB]), ANN)), 1, [2, 3])); // point 5, ANN keeps the dice
+    expect(check(applied, ANN, 'c2')).toEqual({ reply: expect.objectContaining({ ok: false, code: 'TRY_AGAIN', message: expect.stringContaining('roll 1 is being paid') }) });
+    expect(check(nextOf(closeRound(applied, 1)), ANN, 'c2').reply).toMatchObject({ ok: true, rollIndex: 2 });
   });
 
   it('refuses while suspended or closed', () => {
@@ -133,7 +140,7 @@ describe('applyRollTo', () => {
 
 describe('closeRound', () => {
   it('records the roll as settled, idempotently, also on a closed game', () => {
-    const g = rollOnce(tableWith([ANN, BOB]), [1, 2]);
+    const g = nextOf(apply(nextOf(check(tableWith([ANN, BOB]), ANN)), 1, [1, 2])); // applied, not yet paid
     const d = closeRound(g, 1);
     expect(d.reply).toEqual({ ok: true, rollIndex: 1, settledThrough: 1 });
     expect(closeRound(nextOf(d), 1)).toEqual({ reply: d.reply });

@@ -27,7 +27,7 @@ export const ROLLS_KEPT = 3;
  * The roll saga's first step: only the shooter rolls. Reserves the next roll index:
  * betting closes and the roll clock stops until the roll is applied or cancelled, so
  * nobody bets on dice that consensus may already have revealed, and two roll sagas
- * never roll the same index.
+ * never roll the same index. TRY_AGAIN while the last roll is not yet paid (close-round).
  */
 export function checkShooter(g: GameRecord, cmd: CheckShooterCommand, now: number): Decision<CheckShooterReply> {
   const key = opKey.shoot(cmd.opId);
@@ -38,6 +38,9 @@ export function checkShooter(g: GameRecord, cmd: CheckShooterCommand, now: numbe
   if (!seatOf(g, cmd.playerId)) return answer(g, key, refuse('NOT_SHOOTER', 'you are not seated at this table'));
   if (g.shooter !== cmd.playerId) return answer(g, key, refuse('NOT_SHOOTER', 'another player has the dice'));
   if (g.pendingRoll) return answer(g, key, refuse('CONFLICT', `roll ${g.pendingRoll.rollIndex} is in progress`));
+  // one roll at a time until it is paid: the table does not move on past unpaid bets, and a
+  // retried apply-roll always finds its roll among the kept ones (not remembered: it passes)
+  if (g.settledThrough < g.rollCount) return { reply: refuse('TRY_AGAIN', `roll ${g.rollCount} is being paid: roll again once it is`) };
   const rollIndex = g.rollCount + 1;
   const reserved: GameRecord = { ...g, pendingRoll: { rollIndex, opId: cmd.opId, at: new Date(now).toISOString() } };
   return answer(withRollClock(reserved, now, false), key, { ok: true as const, rollIndex, shooter: cmd.playerId });

@@ -1,8 +1,8 @@
 import { recall } from './op-log';
 import { ANN, BOB, CY, freshGame, nextOf, T0, tableWith } from './fixtures';
-import { recordBet } from './bets';
-import { checkShooter, applyRollTo } from './rolls';
-import { seatPlayer, unseatPlayer, type SeatCommand } from './seats';
+import { checkBet, recordBet } from './bets';
+import { checkShooter, applyRollTo, closeRound } from './rolls';
+import { confirmSeat, seatPlayer, unseatPlayer, type SeatCommand } from './seats';
 import type { GameRecord } from './game';
 
 const ctx = { now: T0, passwordOk: true, tableSlot: true };
@@ -97,6 +97,19 @@ describe('unseatPlayer', () => {
     expect(nextOf(d).players.map((p) => p.playerId)).toEqual([ANN]);
   });
 
+  it("a join's compensation leaves alone a seat the player took by another join", () => {
+    // join A's seat never arrived; join B seated the player; A's compensation must not unseat B's seat
+    const g = nextOf(seatPlayer(tableWith([ANN]), seatCmd(BOB, 'seat-by-b'), ctx));
+    const d = unseat(g, BOB, 'undo-a', 'seat-by-a');
+    expect(d.reply).toMatchObject({ ok: true, wasSeated: false, stack: 0 });
+    const after = nextOf(d);
+    expect(after.players.map((p) => p.playerId)).toEqual([ANN, BOB]);
+    // A's seat, arriving late, is refused
+    expect(seatPlayer(after, seatCmd(BOB, 'seat-by-a'), ctx).reply).toMatchObject({ ok: false });
+    // B's own compensation does unseat it
+    expect(unseat(after, BOB, 'undo-b', 'seat-by-b').reply).toMatchObject({ ok: true, wasSeated: true });
+  });
+
   it('passes the dice on when the shooter leaves; an empty table starts over on a come-out', () => {
     let g = tableWith([ANN, BOB, CY]);
     g = nextOf(unseat(g, ANN));
@@ -120,6 +133,7 @@ describe('unseatPlayer', () => {
     expect(unseat(g, ANN, 'early').reply).toMatchObject({ ok: true, wasSeated: true, stack: 1_000, returnedBets: [{ betId: 'b1', amount: 10 }] });
     g = nextOf(checkShooter(g, { gameId: g.gameId, playerId: ANN, opId: 'r1' }, T0));
     g = nextOf(applyRollTo(g, { gameId: g.gameId, rollIndex: 1, dice: [2, 2] }, T0)); // point 4
+    g = nextOf(closeRound(g, 1)); // paid
     const refused = unseat(g, ANN);
     expect(refused.reply).toMatchObject({ ok: false, code: 'BETS_ON_LAYOUT' });
     expect(nextOf(refused).players).toHaveLength(2);
@@ -129,10 +143,43 @@ describe('unseatPlayer', () => {
     expect(nextOf(bob).bets.map((b) => b.betId)).toEqual(['b1']);
   });
 
-  it('refuses the shooter while their roll is reserved', () => {
+  it('asks the shooter to try again while their roll is reserved, and remembers nothing of it', () => {
     const g = nextOf(checkShooter(tableWith([ANN, BOB]), { gameId: freshGame().gameId, playerId: ANN, opId: 'r1' }, T0));
-    expect(unseat(g, ANN).reply).toMatchObject({ ok: false, code: 'CONFLICT' });
+    expect(unseat(g, ANN)).toEqual({ reply: expect.objectContaining({ ok: false, code: 'TRY_AGAIN' }) });
     expect(unseat(g, BOB).reply).toMatchObject({ ok: true, wasSeated: true });
+  });
+
+  describe('a leave waits for the chips on their way to the stack (TRY_AGAIN, nothing written)', () => {
+    const joining = () => nextOf(seatPlayer(tableWith([ANN]), { ...seatCmd(BOB, 'seat-b'), confirm: true }, ctx));
+
+    it('while the join that took the seat is not confirmed; then it goes through', () => {
+      const g = joining();
+      expect(g.players.find((p) => p.playerId === BOB)?.joining).toBe('seat-b');
+      expect(unseat(g, BOB)).toEqual({ reply: expect.objectContaining({ ok: false, code: 'TRY_AGAIN', message: expect.stringContaining('join') }) });
+      expect(unseat(g, ANN).reply).toMatchObject({ ok: true, wasSeated: true }); // others may leave
+      const confirmed = nextOf(confirmSeat(g, { gameId: g.gameId, playerId: BOB, seatOpId: 'seat-b' }));
+      // the same unseat, retried, now sees the table as it is
+      expect(unseat(confirmed, BOB).reply).toMatchObject({ ok: true, wasSeated: true, stack: 500 });
+    });
+
+    it("but the join's own compensation unseats a joining seat at once", () => {
+      expect(unseat(joining(), BOB, 'comp-b', 'seat-b').reply).toMatchObject({ ok: true, wasSeated: true });
+    });
+
+    it('while a bet of theirs is validated and not yet recorded or withdrawn', () => {
+      const g = nextOf(checkBet(tableWith([ANN, BOB]), { gameId: freshGame().gameId, betId: 'b1', playerId: BOB, type: 'field', amount: 5 }, T0));
+      expect(unseat(g, BOB)).toEqual({ reply: expect.objectContaining({ ok: false, code: 'TRY_AGAIN', message: expect.stringContaining('b1') }) });
+      expect(unseat(g, ANN).reply).toMatchObject({ ok: true });
+      const recorded = nextOf(recordBet(g, { gameId: g.gameId, betId: 'b1', playerId: BOB, type: 'field', amount: 5, opId: 'o-b1' }));
+      expect(unseat(recorded, BOB).reply).toMatchObject({ ok: true, returnedBets: [{ betId: 'b1', amount: 5 }] });
+    });
+
+    it('while a roll of the table is applied and not yet paid (close-round)', () => {
+      let g = nextOf(checkShooter(tableWith([ANN, BOB]), { gameId: freshGame().gameId, playerId: ANN, opId: 'r1' }, T0));
+      g = nextOf(applyRollTo(g, { gameId: g.gameId, rollIndex: 1, dice: [1, 2] }, T0));
+      for (const who of [ANN, BOB]) expect(unseat(g, who)).toEqual({ reply: expect.objectContaining({ ok: false, code: 'TRY_AGAIN', message: expect.stringContaining('roll 1') }) });
+      expect(unseat(nextOf(closeRound(g, 1)), BOB).reply).toMatchObject({ ok: true, wasSeated: true });
+    });
   });
 
   it('answers a replay with the first answer', () => {
@@ -141,3 +188,29 @@ describe('unseatPlayer', () => {
     expect(recall(g, 'unseat:leave')).toBeDefined();
   });
 });
+
+describe('confirmSeat', () => {
+  const joined = nextOf(seatPlayer(tableWith([ANN]), { ...seatCmd(BOB, 'seat-b'), confirm: true }, ctx));
+
+  it('settles the seat of that join; a replay changes nothing and still says confirmed', () => {
+    const d = confirmSeat(joined, { gameId: joined.gameId, playerId: BOB, seatOpId: 'seat-b' });
+    expect(d.reply).toEqual({ ok: true, playerId: BOB, confirmed: true });
+    const after = nextOf(d);
+    expect(after.players.find((p) => p.playerId === BOB)).toEqual({ playerId: BOB, stack: 500, seatedAt: new Date(T0).toISOString(), seatOpId: 'seat-b' });
+    expect(confirmSeat(after, { gameId: joined.gameId, playerId: BOB, seatOpId: 'seat-b' })).toEqual({ reply: { ok: true, playerId: BOB, confirmed: true } });
+  });
+
+  it('is never refused: another op, a player gone or a closed game answer confirmed: false and write nothing', () => {
+    expect(confirmSeat(joined, { gameId: joined.gameId, playerId: BOB, seatOpId: 'seat-other' })).toEqual({ reply: { ok: true, playerId: BOB, confirmed: false } });
+    expect(confirmSeat(joined, { gameId: joined.gameId, playerId: CY, seatOpId: 'seat-b' })).toEqual({ reply: { ok: true, playerId: CY, confirmed: false } });
+    expect(confirmSeat({ ...joined, status: 'closed', players: [] }, { gameId: joined.gameId, playerId: BOB, seatOpId: 'seat-b' }).next).toBeUndefined();
+  });
+
+  it('a seat taken without `confirm` (join sagas of version 1) is never joining', () => {
+    const g = nextOf(seatPlayer(tableWith([ANN]), seatCmd(BOB, 'seat-b'), ctx));
+    expect(g.players.find((p) => p.playerId === BOB)?.joining).toBeUndefined();
+    expect(unseat2(g, BOB).reply).toMatchObject({ ok: true, wasSeated: true });
+  });
+});
+
+const unseat2 = (g: GameRecord, playerId: string) => unseatPlayer(g, { gameId: g.gameId, playerId, opId: `leave-${playerId}` }, T0 + 1);

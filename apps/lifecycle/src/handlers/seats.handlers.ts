@@ -1,9 +1,9 @@
 import { Controller, Inject } from '@nestjs/common';
-import { refuse, SeatPlayer, UnseatPlayer, type PayloadOf, type ReplyOf } from '@bitcraps/contracts';
+import { ConfirmLeave, ConfirmSeat, refuse, SeatPlayer, UnseatPlayer, type PayloadOf, type ReplyOf } from '@bitcraps/contracts';
 import { OnCommand } from '@bitcraps/messaging';
 import { SERVICE_CONFIG } from '@bitcraps/service-kit';
 import { checkTablePassword, seatOf } from '../domain/game';
-import { recallSeat, seatPlayer, seatRefusal, unseatPlayer } from '../domain/seats';
+import { confirmLeave, confirmSeat, recallSeat, seatPlayer, seatRefusal, unseatPlayer } from '../domain/seats';
 import { GameRunner } from '../game-runner';
 import { AdmissionStore } from '../persistence/admission.store';
 import { GamesStore } from '../persistence/games.store';
@@ -11,7 +11,7 @@ import type { LifecycleConfig } from '../config';
 
 const byGame = (c: { gameId: string }) => c.gameId;
 
-/** Seats: the join saga's seat step and its compensation, the leave saga's unseat step. */
+/** Seats: the join saga's seat and confirm steps and the seat's compensation, the leave saga's unseat step. */
 @Controller()
 export class SeatsHandlers {
   constructor(
@@ -57,5 +57,17 @@ export class SeatsHandlers {
       if (res.reply.ok && !seatOf(res.game, cmd.playerId)) await this.admission.releaseTable(cmd.playerId, cmd.gameId);
       return res.reply;
     });
+  }
+
+  /** The join is settled: its player may leave from now on. */
+  @OnCommand(ConfirmSeat, { orderingKey: byGame })
+  confirm(cmd: PayloadOf<typeof ConfirmSeat>): Promise<ReplyOf<typeof ConfirmSeat>> {
+    return this.runner.command(cmd.gameId, (g) => confirmSeat(g, cmd));
+  }
+
+  /** The leave is settled: its player may sit here again. */
+  @OnCommand(ConfirmLeave, { orderingKey: byGame })
+  confirmLeave(cmd: PayloadOf<typeof ConfirmLeave>): Promise<ReplyOf<typeof ConfirmLeave>> {
+    return this.runner.command(cmd.gameId, (g) => confirmLeave(g, cmd));
   }
 }

@@ -2,7 +2,8 @@ import type { JetStreamClientProxy } from '@bitcraps/messaging';
 import type { CommandPort, OutgoingCommand, StepOutcome } from '@bitcraps/saga';
 
 /** Refusals that mean "not now" rather than "no": retried, never compensated at once. */
-const TRANSIENT_CODES = new Set(['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE', 'CONFLICT']);
+// CONFLICT is final (another bet under this id, a tombstone, a mismatch): only TRY_AGAIN means "later"
+const TRANSIENT_CODES = new Set(['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE', 'TRY_AGAIN']);
 
 /** Sends saga steps as JetStream commands and reads their replies as outcomes. */
 export class JetStreamCommandPort implements CommandPort {

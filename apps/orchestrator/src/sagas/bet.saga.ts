@@ -1,4 +1,4 @@
-import { EscrowBet, RecordBet, ReleaseBet, RemoveBet, ValidateBet } from '@bitcraps/contracts';
+import { EscrowBet, RecordBet, ReleaseBet, ReleaseBetHold, RemoveBet, ValidateBet } from '@bitcraps/contracts';
 import type { BetType } from '@bitcraps/contracts';
 import type { SagaDefinition } from '@bitcraps/saga';
 
@@ -6,11 +6,12 @@ import type { SagaDefinition } from '@bitcraps/saga';
  * Bet: put chips on the layout.
  *
  *   lifecycle.validate-bet ──▶ treasury.escrow-bet ──▶ lifecycle.record-bet ──▶ completed
- *     (no effect)               ↺ treasury.release-bet   ↺ lifecycle.remove-bet
+ *     ↺ lifecycle.release-bet-hold  ↺ treasury.release-bet  ↺ lifecycle.remove-bet
  *
- * Validation first, so a bet the table would refuse never touches money; the escrow
- * holds the exposure check (HOUSE_CANNOT_COVER); recording re-validates against the
- * table as it is then.
+ * Validation first, so a bet the table would refuse never touches money; it holds the
+ * bet id, so the player cannot leave (nor the game close) while the stake is on its way;
+ * a recorded bet ends the hold, and so does the last compensation, after the escrow is back. The escrow holds the exposure check
+ * (HOUSE_CANNOT_COVER); recording re-validates against the table as it is then.
  */
 export interface BetContext {
   sagaId: string;
@@ -27,7 +28,12 @@ const bet = (c: BetContext) => ({ gameId: c.gameId, betId: c.betId, playerId: c.
 export const betSaga: SagaDefinition<BetContext> = {
   type: 'bet',
   steps: [
-    { name: 'validate-bet', command: (c) => ({ def: ValidateBet, payload: bet(c) }) },
+    {
+      name: 'validate-bet',
+      command: (c) => ({ def: ValidateBet, payload: bet(c) }),
+      // validate-bet holds the bet id (its player may not leave meanwhile); compensated last, once the escrow is back
+      compensation: (c) => ({ def: ReleaseBetHold, payload: { gameId: c.gameId, betId: c.betId } }),
+    },
     {
       name: 'escrow-bet',
       command: (c) => ({ def: EscrowBet, payload: { betId: c.betId, gameId: c.gameId, playerId: c.playerId, type: c.type, amount: c.amount, ...(c.number !== undefined ? { number: c.number } : {}) } }),

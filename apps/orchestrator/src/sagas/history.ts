@@ -8,6 +8,8 @@ import { InMemorySagaStore, SagaExecutor, type Clock, type CommandPort, type Sag
  */
 export interface SagaHistory {
   type: string;
+  /** The definition's version (unset: 1). */
+  version?: number;
   ctx: Record<string, unknown>;
   events: Array<{ subject: string; payload: unknown; outcome: StepOutcome }>;
   status: string;
@@ -26,7 +28,7 @@ export async function recordHistory(def: SagaDefinition<any>, ctx: Record<string
     },
   };
   const state = await new SagaExecutor({ store: new InMemorySagaStore(), port, clock }).start(def, String(ctx.sagaId), ctx);
-  return { type: def.type, ctx, events, status: state.status };
+  return { type: def.type, ...(def.version !== undefined && def.version !== 1 ? { version: def.version } : {}), ctx, events, status: state.status };
 }
 
 /** Replays a history: each command must be the recorded one; it gets the recorded outcome. */

@@ -4,6 +4,8 @@ import { joinSaga } from './join.saga';
 import { leaveSaga } from './leave.saga';
 import { rollSaga } from './roll.saga';
 import { expireSaga } from './expire.saga';
+import { joinSagaV1 } from './legacy/join.v1.saga';
+import { leaveSagaV1 } from './legacy/leave.v1.saga';
 
 export { joinSaga, betSaga, leaveSaga, rollSaga, expireSaga };
 export type { JoinContext } from './join.saga';
@@ -12,5 +14,6 @@ export type { LeaveContext } from './leave.saga';
 export type { RollContext } from './roll.saga';
 export type { ExpireContext } from './expire.saga';
 
-/** Every saga the orchestrator runs, by type. */
-export const SAGAS: ReadonlyArray<SagaDefinition<any>> = [joinSaga, betSaga, leaveSaga, rollSaga, expireSaga];
+/** Every saga definition the orchestrator runs, by type and version: new sagas start with the first five. */
+export const SAGAS: ReadonlyArray<SagaDefinition<any>> = [joinSaga, betSaga, leaveSaga, rollSaga, expireSaga, joinSagaV1, leaveSagaV1];
+export { joinSagaV1, leaveSagaV1 };

@@ -1,14 +1,17 @@
-import { CashOutStack, CreditWallet, ReleaseBet, RemoveParticipant, UnseatPlayer } from '@bitcraps/contracts';
+import { CashOutStack, ConfirmLeave, CreditWallet, ReleaseBet, RemoveParticipant, UnseatPlayer } from '@bitcraps/contracts';
 import type { SagaDefinition } from '@bitcraps/saga';
 
 /**
- * Leave: stand up and take the chips home.
+ * Leave: stand up and take the chips home (version 2).
  *
- *   lifecycle.unseat-player ═▶ consensus.remove-participant ──▶ treasury.release-bet × returned bets ──▶ treasury.cash-out-stack ──▶ player.credit-wallet ──▶ completed
- *   (pivot: refused with BETS_ON_LAYOUT while contract bets stand; once it succeeds the saga only moves forward)
+ *   lifecycle.unseat-player ═▶ consensus.remove-participant ──▶ treasury.release-bet × returned bets ──▶ treasury.cash-out-stack ──▶ player.credit-wallet ──▶ lifecycle.confirm-leave ──▶ completed
+ *   (pivot: refused with BETS_ON_LAYOUT while contract bets stand, TRY_AGAIN while chips are on their way
+ *    to the stack; once it succeeds the saga only moves forward)
  *
  * Nothing here is compensated: leaving is undone by joining again. Every step after the
- * pivot is retried until it succeeds, so the chips always reach the wallet.
+ * pivot is retried until it succeeds, so the chips always reach the wallet. The player
+ * is held as leaving until confirm-leave, so a new join at this table waits for this
+ * leave's cash-out and participant removal.
  */
 export interface LeaveContext {
   sagaId: string;
@@ -20,11 +23,12 @@ export interface LeaveContext {
 
 export const leaveSaga: SagaDefinition<LeaveContext> = {
   type: 'leave',
+  version: 2,
   steps: [
     {
       name: 'unseat-player',
       pivot: true,
-      command: (c) => ({ def: UnseatPlayer, payload: { gameId: c.gameId, playerId: c.playerId, opId: `${c.sagaId}:unseat` } }),
+      command: (c) => ({ def: UnseatPlayer, payload: { gameId: c.gameId, playerId: c.playerId, opId: `${c.sagaId}:unseat`, confirm: true } }),
       onOk: (c, reply: { returnedBets: Array<{ betId: string; amount: number }> }) => ({ ...c, returnedBets: reply.returnedBets }),
     },
     {
@@ -44,6 +48,10 @@ export const leaveSaga: SagaDefinition<LeaveContext> = {
       name: 'credit-wallet',
       command: (c) =>
         c.returned ? [{ def: CreditWallet, payload: { playerId: c.playerId, opId: `${c.sagaId}:credit`, amount: c.returned, reason: `cash-out ${c.gameId}` } }] : [],
+    },
+    {
+      name: 'confirm-leave',
+      command: (c) => ({ def: ConfirmLeave, payload: { gameId: c.gameId, playerId: c.playerId, leaveOpId: `${c.sagaId}:unseat` } }),
     },
   ],
 };

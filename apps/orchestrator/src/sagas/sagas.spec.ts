@@ -1,11 +1,11 @@
 import { InMemorySagaStore, SagaExecutor, type Clock, type CommandPort, type StepOutcome } from '@bitcraps/saga';
-import { betSaga, expireSaga, joinSaga, leaveSaga, rollSaga } from '.';
+import { betSaga, expireSaga, joinSaga, joinSagaV1, leaveSaga, rollSaga } from '.';
 
 /**
  * Given/expect tests of every saga definition, no broker: a scripted world answers by
  * subject; a failure at each step must give exactly these compensations, in this order.
  */
-type Script = Record<string, 'refuse' | 'down' | ((payload: any) => unknown)>;
+type Script = Record<string, 'refuse' | 'down' | { failTimes: number } | ((payload: any) => unknown)>;
 
 class World implements CommandPort {
   readonly sent: Array<{ subject: string; payload: any }> = [];
@@ -15,6 +15,7 @@ class World implements CommandPort {
     const s = this.script[c.def.subject];
     if (s === 'refuse') return { kind: 'refused', code: 'GAME_FULL', message: 'no' };
     if (s === 'down') return { kind: 'transient', message: 'no answer' };
+    if (typeof s === 'object' && this.sent.filter((x) => x.subject === c.def.subject).length <= s.failTimes) return { kind: 'transient', message: 'no answer' };
     return { kind: 'ok', reply: { ok: true, ...(typeof s === 'function' ? (s(c.payload) as object) : {}) } };
   }
   get subjects() {
@@ -33,11 +34,44 @@ const ids = { sagaId: 's_1', gameId: 'g_1', playerId: 'p_1' };
 
 describe('join saga', () => {
   const ok: Script = { 'cmd.treasury.credit-stack': () => ({ stack: 200 }) };
-  it('debits, seats, credits the stack', async () => {
+  it('debits, seats (held as joining), credits the stack, adds the participant, confirms the seat', async () => {
     const { state, world } = await run(joinSaga, { ...ids, buyIn: 200 }, ok);
+    expect(world.subjects).toEqual(['player.debit-wallet', 'lifecycle.seat-player', 'treasury.credit-stack', 'consensus.add-participant', 'lifecycle.confirm-seat']);
+    expect(state).toMatchObject({ status: 'completed', version: 2, ctx: { stack: 200 } });
+    expect(world.sent[0].payload).toMatchObject({ opId: 's_1:debit', amount: 200 });
+    expect(world.sent[1].payload).toMatchObject({ opId: 's_1:seat', confirm: true });
+    expect(world.sent[4].payload).toEqual({ gameId: 'g_1', playerId: 'p_1', seatOpId: 's_1:seat' });
+  });
+  it.each([
+    ['player.debit-wallet', []],
+    ['lifecycle.seat-player', ['player.refund-debit']],
+    ['treasury.credit-stack', ['lifecycle.unseat-player', 'player.refund-debit']],
+  ])('a refusal at %s, before the pivot, compensates %j', async (at, comps) => {
+    const { state, world } = await run(joinSaga, { ...ids, buyIn: 200 }, { ...ok, [`cmd.${at}`]: 'refuse' });
+    expect(state.status).toBe('compensated');
+    expect(world.subjects.slice(world.subjects.indexOf(at) + 1)).toEqual(comps);
+  });
+  it('a credit that goes unanswered is retried until it answers, never reversed: the player may bet from it at once', async () => {
+    const { state, world } = await run(joinSaga, { ...ids, buyIn: 200 }, { ...ok, 'cmd.treasury.credit-stack': { failTimes: 9 } });
+    expect(state.status).toBe('completed');
+    expect(world.subjects.filter((s) => s === 'treasury.credit-stack')).toHaveLength(10);
+    expect(world.subjects.some((s) => /reverse|unseat|refund/.test(s))).toBe(false);
+  });
+  it('after the pivot a refusal undoes nothing: the saga fails, visibly', async () => {
+    const { state, world } = await run(joinSaga, { ...ids, buyIn: 200 }, { ...ok, 'cmd.consensus.add-participant': 'refuse' });
+    expect(state).toMatchObject({ status: 'failed', error: { step: 'add-participant' } });
+    expect(world.subjects.at(-1)).toBe('consensus.add-participant');
+  });
+});
+
+describe('join saga, version 1 (only to finish the ones stored before version 2)', () => {
+  const ok: Script = { 'cmd.treasury.credit-stack': () => ({ stack: 200 }) };
+  it('debits, seats, credits the stack', async () => {
+    const { state, world } = await run(joinSagaV1, { ...ids, buyIn: 200 }, ok);
     expect(world.subjects).toEqual(['player.debit-wallet', 'lifecycle.seat-player', 'treasury.credit-stack', 'consensus.add-participant']);
     expect(state).toMatchObject({ status: 'completed', ctx: { stack: 200 } });
-    expect(world.sent[0].payload).toMatchObject({ opId: 's_1:debit', amount: 200 });
+    expect(state.version).toBeUndefined();
+    expect(world.sent[1].payload.confirm).toBeUndefined();
   });
   it.each([
     ['player.debit-wallet', []],
@@ -45,37 +79,31 @@ describe('join saga', () => {
     ['treasury.credit-stack', ['lifecycle.unseat-player', 'player.refund-debit']],
     ['consensus.add-participant', ['treasury.reverse-stack-credit', 'lifecycle.unseat-player', 'player.refund-debit']],
   ])('a refusal at %s compensates %j', async (at, comps) => {
-    const { state, world } = await run(joinSaga, { ...ids, buyIn: 200 }, { ...ok, [`cmd.${at}`]: 'refuse' });
+    const { state, world } = await run(joinSagaV1, { ...ids, buyIn: 200 }, { ...ok, [`cmd.${at}`]: 'refuse' });
     expect(state.status).toBe('compensated');
     expect(world.subjects.slice(world.subjects.indexOf(at) + 1)).toEqual(comps);
-  });
-  it('a credit that never answers is reversed too (it may have happened)', async () => {
-    const { state, world } = await run(joinSaga, { ...ids, buyIn: 200 }, { 'cmd.treasury.credit-stack': 'down' });
-    expect(state.status).toBe('compensated');
-    expect(world.subjects.slice(-3)).toEqual(['treasury.reverse-stack-credit', 'lifecycle.unseat-player', 'player.refund-debit']);
-    expect(world.sent.find((s) => s.subject.endsWith('refund-debit'))!.payload).toMatchObject({ opId: 's_1:debit', amount: 200 });
   });
 });
 
 describe('bet saga', () => {
   const bet = { ...ids, betId: 'b_1', type: 'pass', amount: 10 };
-  it('validates, escrows, records', async () => {
+  it('validates (holding the bet id), escrows, records', async () => {
     const { state, world } = await run(betSaga, bet, {});
     expect(world.subjects).toEqual(['lifecycle.validate-bet', 'treasury.escrow-bet', 'lifecycle.record-bet']);
     expect(state.status).toBe('completed');
   });
   it.each([
     ['lifecycle.validate-bet', []],
-    ['treasury.escrow-bet', []],
-    ['lifecycle.record-bet', ['treasury.release-bet']],
+    ['treasury.escrow-bet', ['lifecycle.release-bet-hold']],
+    ['lifecycle.record-bet', ['treasury.release-bet', 'lifecycle.release-bet-hold']],
   ])('a refusal at %s compensates %j', async (at, comps) => {
     const { state, world } = await run(betSaga, bet, { [`cmd.${at}`]: 'refuse' });
     expect(state.status).toBe('compensated');
     expect(world.subjects.slice(world.subjects.indexOf(at) + 1)).toEqual(comps);
   });
-  it('a record that never answers is taken down, then released', async () => {
+  it('a record that never answers is taken down, then released, and the hold ends last', async () => {
     const { world } = await run(betSaga, bet, { 'cmd.lifecycle.record-bet': 'down' });
-    expect(world.subjects.slice(-2)).toEqual(['lifecycle.remove-bet', 'treasury.release-bet']);
+    expect(world.subjects.slice(-3)).toEqual(['lifecycle.remove-bet', 'treasury.release-bet', 'lifecycle.release-bet-hold']);
   });
 });
 
@@ -84,11 +112,20 @@ describe('leave saga', () => {
     'cmd.lifecycle.unseat-player': () => ({ returnedBets: [{ betId: 'b_1', amount: 5 }, { betId: 'b_2', amount: 7 }] }),
     'cmd.treasury.cash-out-stack': () => ({ amount: 212 }),
   };
-  it('unseats, releases returned bets, cashes out, credits the wallet', async () => {
+  it('unseats (held as leaving), releases returned bets, cashes out, credits the wallet, lets the player sit again', async () => {
     const { state, world } = await run(leaveSaga, ids, script);
-    expect(world.subjects).toEqual(['lifecycle.unseat-player', 'consensus.remove-participant', 'treasury.release-bet', 'treasury.release-bet', 'treasury.cash-out-stack', 'player.credit-wallet']);
-    expect(world.sent.at(-1)!.payload).toMatchObject({ amount: 212, opId: 's_1:credit' });
-    expect(state).toMatchObject({ status: 'completed', ctx: { returned: 212 } });
+    expect(world.subjects).toEqual([
+      'lifecycle.unseat-player', 'consensus.remove-participant', 'treasury.release-bet', 'treasury.release-bet', 'treasury.cash-out-stack', 'player.credit-wallet', 'lifecycle.confirm-leave',
+    ]);
+    expect(world.sent[0]!.payload).toMatchObject({ opId: 's_1:unseat', confirm: true });
+    expect(world.sent.at(-2)!.payload).toMatchObject({ amount: 212, opId: 's_1:credit' });
+    expect(world.sent.at(-1)!.payload).toEqual({ gameId: 'g_1', playerId: 'p_1', leaveOpId: 's_1:unseat' });
+    expect(state).toMatchObject({ status: 'completed', version: 2, ctx: { returned: 212 } });
+  });
+  it('waits while the table says TRY_AGAIN (the unseat is its pivot): retried until it answers', async () => {
+    const { state, world } = await run(leaveSaga, ids, { ...script, 'cmd.lifecycle.unseat-player': { failTimes: 12 } });
+    expect(state.status).toBe('completed');
+    expect(world.subjects.filter((x) => x === 'lifecycle.unseat-player')).toHaveLength(13);
   });
   it('refused to unseat (bets on the layout): nothing happens', async () => {
     const { state, world } = await run(leaveSaga, ids, { 'cmd.lifecycle.unseat-player': 'refuse' });
@@ -106,7 +143,7 @@ describe('leave saga', () => {
   });
   it('an empty stack credits nothing', async () => {
     const { world } = await run(leaveSaga, ids, { 'cmd.lifecycle.unseat-player': () => ({ returnedBets: [] }), 'cmd.treasury.cash-out-stack': () => ({ amount: 0 }) });
-    expect(world.subjects).toEqual(['lifecycle.unseat-player', 'consensus.remove-participant', 'treasury.cash-out-stack']);
+    expect(world.subjects).toEqual(['lifecycle.unseat-player', 'consensus.remove-participant', 'treasury.cash-out-stack', 'lifecycle.confirm-leave']);
   });
 });
 
