@@ -2,13 +2,12 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 /**
- * A short chaos run of the whole stack, as CI can afford it: two replicas of every
- * service, 30 s of seeded workload with a kill every ~8 s, one NATS and one Redis
- * restart. The program's own checks decide; this test asserts its exit code and that
+ * The two-minute chaos run of CI (issue 9): two replicas of every service, 120 s of
+ * seeded workload with a kill every ~8 s, one NATS and one Redis restart. The program's own checks decide; this test asserts its exit code and that
  * its report shows every check with zero violations.
  */
 const ROOT = join(__dirname, '..', '..');
-const ARGS = ['--seconds', '30', '--seed', 'ci-1', '--clients', '8', '--fault-every', '8', '--nats-restarts', '1', '--redis-restarts', '1', '--quiesce-timeout', '90'];
+const ARGS = ['--seconds', '120', '--seed', 'ci-1', '--clients', '8', '--fault-every', '8', '--nats-restarts', '1', '--redis-restarts', '1', '--quiesce-timeout', '90'];
 
 function runChaos(): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
@@ -40,5 +39,5 @@ describe('npm run chaos (short)', () => {
     expect(result).toMatchObject({ natsRestarts: 1, redisRestarts: 1 });
     expect(result.kills).toBeGreaterThan(0);
     expect(result.sagas).toBeGreaterThan(50);
-  }, 300_000);
+  }, 480_000);
 });
