@@ -5,42 +5,51 @@ import { GameIdSchema } from '@bitcraps/contracts';
  * Admission control (DESIGN.md section 9), as documents in KV `games` written with
  * compare-and-set, so it holds across replicas and concurrent commands.
  *
- * - `admission`: how many games are open (open or suspended) and the recent decisions,
- *   so a redelivered create neither counts twice nor changes its answer, and recent
- *   releases, so a redelivered close does not free two slots.
+ * - `admission`: how many games are open (open or suspended), and the creates in flight:
+ *   admitted, their game not yet written. Every create writes it, so it stays small: a
+ *   redelivered create finds its game (a replay) or its own pending admission, and only
+ *   the close that writes a game's end releases its slot. A create or close that dies
+ *   between its two writes can only leave the count too high by one (never admitting
+ *   more than the limit); the scan at start sets it right (`reconcile`).
  * - `tables.<playerId>`: the tables a player sits at (MAX_GAMES_PER_PLAYER). A slot is
  *   reserved before the seat and released when the seat is refused or left.
  */
 
-/** Decisions and releases remembered, for redeliveries. */
-export const ADMISSION_MEMORY = 2_000;
 /** An admitted game not in KV yet is counted while this young (its create is in flight). */
 export const IN_FLIGHT_GRACE_MS = 5 * 60_000;
 
 export const AdmissionSchema = z.object({
   open: z.number().int().min(0),
-  decisions: z.array(z.object({ gameId: GameIdSchema, admitted: z.boolean(), at: z.number().int() })),
-  released: z.array(GameIdSchema),
+  /** Admitted creates whose game is not written yet. */
+  pending: z.array(z.object({ gameId: GameIdSchema, at: z.number().int() })).default([]),
 });
 export type Admission = z.infer<typeof AdmissionSchema>;
 
-export const EMPTY_ADMISSION: Admission = { open: 0, decisions: [], released: [] };
+export const EMPTY_ADMISSION: Admission = { open: 0, pending: [] };
 
-/** Admits a new open game if fewer than `max` are open; a replay answers its first decision. */
+/**
+ * Admits a new open game if fewer than `max` are open, holding it as pending until its
+ * game is written (`confirm`); a redelivered create finds its pending admission.
+ */
 export function admit(doc: Admission | null, gameId: string, max: number, now: number): { next?: Admission; result: boolean } {
   const cur = doc ?? EMPTY_ADMISSION;
-  const earlier = cur.decisions.find((d) => d.gameId === gameId);
-  if (earlier) return { result: earlier.admitted };
-  const admitted = cur.open < max;
-  const decisions = [...cur.decisions.slice(-(ADMISSION_MEMORY - 1)), { gameId, admitted, at: now }];
-  return { next: { ...cur, open: cur.open + (admitted ? 1 : 0), decisions }, result: admitted };
+  if (cur.pending.some((p) => p.gameId === gameId)) return { result: true };
+  if (cur.open >= max) return { result: false };
+  return { next: { open: cur.open + 1, pending: [...cur.pending, { gameId, at: now }] }, result: true };
 }
 
-/** Frees the slot of a closed game, once. */
-export function release(doc: Admission | null, gameId: string): { next?: Admission; result: boolean } {
+/** The admitted game is written: it stops being pending (it stays counted). */
+export function confirm(doc: Admission | null, gameId: string): { next?: Admission; result: boolean } {
   const cur = doc ?? EMPTY_ADMISSION;
-  if (cur.released.includes(gameId)) return { result: false };
-  return { next: { ...cur, open: Math.max(0, cur.open - 1), released: [...cur.released.slice(-(ADMISSION_MEMORY - 1)), gameId] }, result: true };
+  if (!cur.pending.some((p) => p.gameId === gameId)) return { result: false };
+  return { next: { ...cur, pending: cur.pending.filter((p) => p.gameId !== gameId) }, result: true };
+}
+
+/** Frees the slot of a game that has just closed (the caller releases each game once). */
+export function release(doc: Admission | null): { next?: Admission; result: boolean } {
+  const cur = doc ?? EMPTY_ADMISSION;
+  if (cur.open === 0) return { result: false };
+  return { next: { ...cur, open: cur.open - 1 }, result: true };
 }
 
 /**
@@ -50,9 +59,8 @@ export function release(doc: Admission | null, gameId: string): { next?: Admissi
  */
 export function reconcile(doc: Admission | null, found: { open: ReadonlySet<string>; all: ReadonlySet<string> }, now: number): Admission {
   const cur = doc ?? EMPTY_ADMISSION;
-  let open = found.open.size;
-  for (const d of cur.decisions) if (d.admitted && !found.all.has(d.gameId) && now - d.at < IN_FLIGHT_GRACE_MS) open++;
-  return { ...cur, open };
+  const pending = cur.pending.filter((p) => !found.all.has(p.gameId) && now - p.at < IN_FLIGHT_GRACE_MS);
+  return { open: found.open.size + pending.length, pending };
 }
 
 export const PlayerTablesSchema = z.object({

@@ -23,13 +23,17 @@ export class GamesHandlers {
 
   /**
    * Idempotent: the game id comes with the command; a redelivery answers the game it
-   * made, or its first refusal. A slot is counted in (compare-and-set) before the game
-   * is written; a create that dies between the two is completed by its redelivery.
+   * made. A slot is counted in as pending (compare-and-set) before the game is written
+   * and confirmed after; a create that dies between the two is completed by its
+   * redelivery, which finds its pending admission.
    */
   @OnCommand(CreateGame, { orderingKey: byGame })
   async create(cmd: PayloadOf<typeof CreateGame>): Promise<ReplyOf<typeof CreateGame>> {
     const existing = await this.games.get(cmd.gameId);
-    if (existing) return { ok: true, game: toGameView(existing) };
+    if (existing) {
+      await this.admission.confirmGame(cmd.gameId); // a create that died before confirming
+      return { ok: true, game: toGameView(existing) };
+    }
     const game = newGame(cmd, new Date());
     if ('ok' in game) return game;
     if (!(await this.admission.admitGame(cmd.gameId, this.config.MAX_CONCURRENT_GAMES))) {
@@ -37,8 +41,12 @@ export class GamesHandlers {
     }
     if (!(await this.games.create(game))) {
       const raced = await this.games.get(cmd.gameId);
-      if (raced) return { ok: true, game: toGameView(raced) };
+      if (raced) {
+        await this.admission.confirmGame(cmd.gameId);
+        return { ok: true, game: toGameView(raced) };
+      }
     }
+    await this.admission.confirmGame(cmd.gameId);
     await this.runner.mirrorDeadlines(game);
     return { ok: true, game: toGameView(game) };
   }
@@ -69,7 +77,8 @@ export class GamesHandlers {
       const res = await this.runner.write(cmd.gameId, fence, (g, now) => closeGame(g, cmd, now));
       if (!res) return refuse('GAME_NOT_FOUND', `no game ${cmd.gameId}`);
       if (res.reply.ok && res.game.status === 'closed') {
-        await this.admission.releaseGame(cmd.gameId);
+        // only the close that wrote the game's end frees its slot: a replay finds it closed
+        if (res.written) await this.admission.releaseGame();
         for (const p of res.reply.players) await this.admission.releaseTable(p.playerId, cmd.gameId);
         if (!res.written) await this.runner.mirrorDeadlines(res.game);
       }

@@ -3,6 +3,7 @@ import type { KV } from '@nats-io/kv';
 import { isRevisionConflict, KvDocuments } from '@bitcraps/messaging';
 import {
   admit,
+  confirm,
   AdmissionSchema,
   oldSlots,
   PlayerTablesSchema,
@@ -36,14 +37,19 @@ export class AdmissionStore {
     this.tables = new KvDocuments(kv, PlayerTablesSchema);
   }
 
-  /** Counts `gameId` in if there is room; a redelivered create gets its first decision. */
+  /** Counts `gameId` in if there is room, as pending until `confirmGame`; a redelivered create finds its pending admission. */
   admitGame(gameId: string, max: number): Promise<boolean> {
     return this.admission.update(ADMISSION_KEY, (doc) => admit(doc, gameId, max, Date.now()));
   }
 
-  /** Frees a closed game's slot, once. */
-  async releaseGame(gameId: string): Promise<void> {
-    await this.admission.update(ADMISSION_KEY, (doc) => release(doc, gameId));
+  /** The game of an admission is written; writes only when it was pending. */
+  async confirmGame(gameId: string): Promise<void> {
+    await this.admission.update(ADMISSION_KEY, (doc) => confirm(doc, gameId));
+  }
+
+  /** Frees the slot of a game whose close was just written (call once per game). */
+  async releaseGame(): Promise<void> {
+    await this.admission.update(ADMISSION_KEY, (doc) => release(doc));
   }
 
   async openCount(): Promise<number> {
