@@ -40,6 +40,10 @@ export class ServiceProcess {
   get output(): string {
     return this.out;
   }
+  /** Started and not exited. */
+  get running(): boolean {
+    return !!this.proc && this.proc.exitCode === null && this.proc.signalCode === null;
+  }
   get baseUrl(): string {
     return `http://127.0.0.1:${this.httpPort}`;
   }
