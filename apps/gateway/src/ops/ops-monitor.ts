@@ -197,7 +197,6 @@ export class OpsMonitor implements OnModuleDestroy {
         this.movesFeed = feed;
         void (async () => {
           for await (const m of feed) {
-            require('fs').appendFileSync(`/tmp/ops-debug-${process.pid}.log`, `${Date.now()} evt ${m.seq} ${m.subject}\n`);
             // a closed game leaves the tables at once
             this.games.apply(m.subject, bodyOf(m));
             this.moved();
@@ -230,9 +229,7 @@ export class OpsMonitor implements OnModuleDestroy {
     this.lastPush = Date.now();
     try {
       // a read of its own: one already under way may have started before EVT moved
-      require('fs').appendFileSync(`/tmp/ops-debug-${process.pid}.log`, `${Date.now()} push start\n`);
       const snap = await this.read();
-      require('fs').appendFileSync(`/tmp/ops-debug-${process.pid}.log`, `${Date.now()} push done ${JSON.stringify(snap.tables.map((t) => [t.rollCount, t.players]))} ${snap.problems}\n`);
       for (const l of [...this.listeners]) l(snap);
     } catch (err) {
       this.logger.warn(`ops snapshot failed: ${errorText(err)}`);
