@@ -33,6 +33,34 @@ export default [
     },
   },
   {
+    // an app's domain folder is pure (DESIGN.md: no Nest, no I/O), like the domain libs
+    // that the module-boundaries rule above already covers by tag
+    files: ['apps/*/src/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...['@bitcraps/messaging', '@bitcraps/service-kit', '@bitcraps/telemetry', '@bitcraps/testing'].map((name) => ({
+              name,
+              message: 'domain code does no I/O: call it from a handler or an adapter instead',
+            })),
+            ...['net', 'http', 'https', 'http2', 'dgram', 'dns', 'fs', 'fs/promises', 'child_process', 'cluster', 'worker_threads', 'tls'].flatMap((m) => [
+              { name: m, message: 'domain code does no I/O' },
+              { name: `node:${m}`, message: 'domain code does no I/O' },
+            ]),
+          ],
+          patterns: [
+            {
+              group: ['@nestjs/*', '@nats-io/*', 'ioredis', 'express', '@opentelemetry/*', 'testcontainers'],
+              message: 'domain code imports no Nest and no I/O library (DESIGN.md, CONVENTIONS.md 1)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // tests may use the test harness from any project
     files: ['**/*.spec.ts', '**/test/**/*.ts'],
     rules: {
