@@ -11,8 +11,13 @@ import {
 import { nanos } from '@nats-io/transport-node';
 import { STREAMS, commandFilter } from '@bitcraps/contracts';
 
-/** Two minutes: a command re-sent within it with the same msgId is dropped by NATS. */
-export const DUPLICATE_WINDOW_MS = 120_000;
+/**
+ * Five minutes: a message re-sent within it with the same msgId is dropped by NATS. It
+ * must cover a command's redeliveries, each of which publishes the handler's outputs
+ * again (maxDeliver × ackWait + backoff = 153 s with the defaults; service-kit's
+ * durability check refuses a production start of a money service when it does not).
+ */
+export const DUPLICATE_WINDOW_MS = 300_000;
 
 export interface StreamLayout {
   replicas: number;

@@ -22,7 +22,7 @@ export interface ServiceDefinition<C extends BaseConfig> {
   /**
    * The service owns money: with NODE_ENV=production it refuses to start unless CMD,
    * EVT and these streams and KV buckets are replicated 3 times and drop re-sends for as
-   * long as a command may be retried (durability.ts). Default false.
+   * long as a redelivered command may publish again (durability.ts). Default false.
    */
   ownsMoney?: false | DurabilityNeeds;
 }

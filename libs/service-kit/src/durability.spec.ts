@@ -4,16 +4,25 @@ import { durabilityProblems, retryWindowMs, type StoreFacts } from './durability
 const durable = (over: Partial<StoreFacts> = {}): StoreFacts => ({ kind: 'stream', name: 'CMD', replicas: 3, duplicateWindowMs: DUPLICATE_WINDOW_MS, planned: false, ...over });
 
 describe('retryWindowMs', () => {
-  it('adds the backoff delays between the maxDeliver deliveries, as the server computes them', () => {
-    expect(retryWindowMs({ maxDeliver: 1 })).toBe(0);
-    expect(retryWindowMs({ maxDeliver: 3 }, 100)).toBe(100 + 200);
-    expect(retryWindowMs(DEFAULT_CONSUMER_SETTINGS)).toBe(Array.from({ length: DEFAULT_CONSUMER_SETTINGS.maxDeliver - 1 }, (_, i) => redeliveryDelayMs(i + 1)).reduce((a, b) => a + b, 0));
+  const delays = (n: number, base?: number) => Array.from({ length: n - 1 }, (_, i) => redeliveryDelayMs(i + 1, base)).reduce((a, b) => a + b, 0);
+
+  it('covers every delivery waiting out its ack wait (a crash) plus the backoff delays between them', () => {
+    expect(retryWindowMs({ maxDeliver: 1, ackWaitMs: 30_000 })).toBe(30_000);
+    expect(retryWindowMs({ maxDeliver: 3, ackWaitMs: 1_000 }, 100)).toBe(3 * 1_000 + 100 + 200);
+    expect(retryWindowMs(DEFAULT_CONSUMER_SETTINGS)).toBe(DEFAULT_CONSUMER_SETTINGS.maxDeliver * DEFAULT_CONSUMER_SETTINGS.ackWaitMs + delays(DEFAULT_CONSUMER_SETTINGS.maxDeliver));
     // the delay is capped at 30 s per redelivery
-    expect(retryWindowMs({ maxDeliver: 21 }, 1_000)).toBe(1_000 + 2_000 + 4_000 + 8_000 + 16_000 + 15 * 30_000);
+    expect(retryWindowMs({ maxDeliver: 21, ackWaitMs: 0 }, 1_000)).toBe(1_000 + 2_000 + 4_000 + 8_000 + 16_000 + 15 * 30_000);
   });
 
-  it('the default settings fit in the default de-duplication window', () => {
+  it('with the defaults it is longer than the ack waits alone (5 × 30 s) and than the old 2-minute window', () => {
+    expect(retryWindowMs()).toBe(153_000);
+    expect(retryWindowMs()).toBeGreaterThan(120_000);
+  });
+
+  it('the default settings fit in the default de-duplication window, so production accepts the defaults', () => {
     expect(retryWindowMs()).toBeLessThanOrEqual(DUPLICATE_WINDOW_MS);
+    const defaults: StoreFacts[] = ['CMD', 'EVT'].map((name) => durable({ name, planned: true }));
+    expect(durabilityProblems(defaults, retryWindowMs())).toEqual([]);
   });
 });
 
@@ -32,7 +41,10 @@ describe('durabilityProblems', () => {
   });
 
   it('refuses a de-duplication window shorter than the retry window, naming both numbers', () => {
-    expect(durabilityProblems([durable({ duplicateWindowMs: 2_000 })], 3_000)).toEqual(['stream CMD has a de-duplication window of 2000 ms, shorter than the 3000 ms a command may be retried']);
+    expect(durabilityProblems([durable({ duplicateWindowMs: 2_000 })], 3_000)).toEqual([
+      'stream CMD has a de-duplication window of 2000 ms, shorter than the 3000 ms in which a redelivered command may publish again (raise it: nats stream edit CMD --dupe-window 1m)',
+    ]);
+    expect(durabilityProblems([durable({ name: 'EVT', duplicateWindowMs: 120_000 })], retryWindowMs())).toEqual([expect.stringMatching(/EVT has a de-duplication window of 120000 ms, shorter than the 153000 ms .* --dupe-window 3m\)$/)]);
     expect(durabilityProblems([durable({ duplicateWindowMs: 3_000 })], 3_000)).toEqual([]);
   });
 

@@ -24,12 +24,24 @@ export interface StoreFacts {
 }
 
 /**
- * Longest time JetStream keeps redelivering one failing command: the backoff delays
- * between its `maxDeliver` deliveries, as the JetStream server computes them. A re-send
- * of that command (same msgId) during this time must still be dropped as a duplicate.
+ * The longest window in which a message with the same `Nats-Msg-Id` can be published
+ * again, which the de-duplication window of CMD and EVT must cover.
+ *
+ * A handler's outputs carry ids derived from the command (`reply:<msgId>`, events,
+ * commands it sends), so each redelivery of a command publishes them again. A delivery
+ * that crashes or hangs is redelivered after `ackWait`; one that fails is nak'ed and
+ * redelivered after the backoff delay (as the JetStream server computes it). Delivery
+ * k+1 thus starts at most `ackWait + delay(k)` after delivery k, and the last one may
+ * publish until its own `ackWait` runs out:
+ *
+ *   maxDeliver × ackWait + Σ delay(k) for k < maxDeliver
+ *
+ * Saga steps add nothing: each attempt, including the one re-sent after the
+ * orchestrator crashed, goes out under a new msgId (`<sagaId>:<step>:do:<attempt>`,
+ * saga executor), and the handler recognises it by its operation id, not by the stream.
  */
-export function retryWindowMs(settings: Pick<ConsumerSettings, 'maxDeliver'> = DEFAULT_CONSUMER_SETTINGS, retryBaseMs?: number): number {
-  let total = 0;
+export function retryWindowMs(settings: Pick<ConsumerSettings, 'maxDeliver' | 'ackWaitMs'> = DEFAULT_CONSUMER_SETTINGS, retryBaseMs?: number): number {
+  let total = settings.maxDeliver * settings.ackWaitMs;
   for (let attempt = 1; attempt < settings.maxDeliver; attempt++) total += redeliveryDelayMs(attempt, retryBaseMs);
   return total;
 }
@@ -45,7 +57,10 @@ export function durabilityProblems(stores: StoreFacts[], retryMs: number, minRep
     const state = s.planned ? 'would be created with' : 'has';
     if (s.replicas < minReplicas) problems.push(`${what} ${state} ${s.replicas} replica${s.replicas === 1 ? '' : 's'}, fewer than ${minReplicas} (set STREAM_REPLICAS=${minReplicas}${s.planned ? '' : ' and raise the existing one'})`);
     if (s.duplicateWindowMs !== undefined && s.duplicateWindowMs < retryMs)
-      problems.push(`${what} ${state} a de-duplication window of ${s.duplicateWindowMs} ms, shorter than the ${retryMs} ms a command may be retried`);
+      problems.push(
+        `${what} ${state} a de-duplication window of ${s.duplicateWindowMs} ms, shorter than the ${retryMs} ms in which a redelivered command may publish again` +
+          (s.planned ? '' : ` (raise it: nats stream edit ${s.name} --dupe-window ${Math.ceil(retryMs / 60_000)}m)`),
+      );
   }
   return problems;
 }
@@ -86,8 +101,9 @@ export async function readStoreFacts(jsm: JetStreamManager, needs: DurabilityNee
 /**
  * The durability self-check of a money-owning service at a production start, before it
  * creates or touches anything: CMD, EVT and its own streams and buckets must have at
- * least 3 replicas, and the command streams must drop re-sends for as long as a command
- * may be retried. Throws DurabilityError naming what is wrong.
+ * least 3 replicas, and CMD and EVT must drop re-sends for as long as a redelivered
+ * command may publish again (retryWindowMs, from the consumer settings the service runs
+ * with). Throws DurabilityError naming what is wrong.
  */
 export async function assertDurable(opts: { service: string; natsUrl: string; needs: DurabilityNeeds; plannedReplicas: number; consumer?: ConsumerSettings; retryBaseMs?: number }): Promise<void> {
   const nc = await connectNats(opts.natsUrl, `${opts.service}-durability-check`);

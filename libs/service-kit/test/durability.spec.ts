@@ -61,7 +61,7 @@ describe('durability self-check at start', () => {
       await jsm.streams.update('CMD', { duplicate_window: nanos(1_000) });
       const err = await createServiceApp(moneyService, env({ NODE_ENV: 'production' })).then(() => null, (e: unknown) => e);
       expect((err as Error).message).toContain('stream CMD has 1 replica, fewer than 3');
-      expect((err as Error).message).toMatch(/stream CMD has a de-duplication window of 1000 ms, shorter than the \d+ ms a command may be retried/);
+      expect((err as Error).message).toMatch(/stream CMD has a de-duplication window of 1000 ms, shorter than the \d+ ms in which a redelivered command may publish again/);
       expect((err as Error).message).toContain('stream EVT has 1 replica, fewer than 3');
     } finally {
       await nc.close();
