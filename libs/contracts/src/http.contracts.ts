@@ -3,7 +3,7 @@ import { ChipsSchema, PositiveChipsSchema } from './money';
 import { PlayerIdSchema } from './ids';
 import { PlayerNameSchema } from './player.contracts';
 import { BetTypeSchema, GameSettingsInputSchema } from './game-settings';
-import { SeatPublicKeySchema } from './lifecycle.contracts';
+import { Ed25519PublicKeySchema } from './public-key';
 
 /** Bodies of the gateway's HTTP API (DESIGN.md section 8). */
 export const CreatePlayerBodySchema = z.strictObject({
@@ -24,7 +24,7 @@ export const CreateGameBodySchema = GameSettingsInputSchema;
 
 export const JoinBodySchema = z.strictObject({
   buyIn: PositiveChipsSchema,
-  publicKey: SeatPublicKeySchema.optional(),
+  publicKey: Ed25519PublicKeySchema.optional(),
   password: z.string().min(1).max(128).optional(),
 });
 

@@ -12,6 +12,7 @@ export * from './game-settings';
 export * from './player.contracts';
 export * from './lifecycle.contracts';
 export * from './consensus.contracts';
+export * from './public-key';
 export * from './treasury.contracts';
 export * from './stats.contracts';
 export * from './orchestrator.contracts';

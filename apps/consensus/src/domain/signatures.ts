@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { ed25519PublicKeyHex } from '@bitcraps/contracts';
 import { sha256 } from './dice';
 
 /**
@@ -37,23 +38,15 @@ export function resultDigest(result: RoundResult): Buffer {
 
 /**
  * A participant's public key as registered: the raw 32 bytes in hex (64 digits) or in
- * base64/base64url, or the SPKI DER in base64. Answers the raw key as lowercase hex, or
- * null when it is none of these or not a valid Ed25519 point encoding.
+ * base64/base64url, or the SPKI DER in base64 (contracts' `ed25519PublicKeyHex`, which
+ * lifecycle's seat step checks too, before the join's pivot). Answers the raw key as
+ * lowercase hex, or null when it is none of these or node refuses it as an Ed25519 key.
  */
 export function normalizePublicKey(text: string): string | null {
-  let der: Buffer;
-  if (/^[0-9a-fA-F]{64}$/.test(text)) der = Buffer.concat([SPKI_PREFIX, Buffer.from(text, 'hex')]);
-  else {
-    if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return null;
-    const raw = Buffer.from(text, 'base64');
-    if (raw.length === 32) der = Buffer.concat([SPKI_PREFIX, raw]);
-    else if (raw.length === 44 && raw.subarray(0, 12).equals(SPKI_PREFIX)) der = raw;
-    else return null;
-  }
+  const raw = ed25519PublicKeyHex(text);
+  if (!raw) return null;
   try {
-    const key = createPublicKey({ key: der, format: 'der', type: 'spki' });
-    if (key.asymmetricKeyType !== 'ed25519') return null;
-    return der.subarray(12).toString('hex');
+    return publicKeyObject(raw).asymmetricKeyType === 'ed25519' ? raw : null;
   } catch {
     return null;
   }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { recall } from './op-log';
 import { ANN, BOB, CY, freshGame, nextOf, T0, tableWith } from './fixtures';
 import { checkBet, recordBet } from './bets';
@@ -71,6 +72,22 @@ describe('seatPlayer', () => {
     const key = 'a'.repeat(64);
     const seated = nextOf(seatPlayer(g, { ...seatCmd(ANN), publicKey: key }, ctx));
     expect(seated.players[0]!.publicKey).toBe(key);
+  });
+
+  it('refuses a public key that does not decode to 32 bytes, and remembers nothing else', () => {
+    const { publicKey } = generateKeyPairSync('ed25519');
+    const spki = publicKey.export({ format: 'der', type: 'spki' });
+    const g = freshGame({ consensus: 'quorum' });
+    // the seat schema's characters and length, but 31 or 33 bytes, another curve's SPKI, junk base64
+    const x25519 = Buffer.concat([Buffer.from('302a300506032b656e032100', 'hex'), spki.subarray(12)]).toString('base64');
+    for (const bad of [Buffer.alloc(31, 7).toString('base64'), Buffer.alloc(33, 7).toString('base64'), 'a'.repeat(63), 'a'.repeat(66), x25519, 'not-a-key_'.repeat(5)]) {
+      const d = seatPlayer(g, { ...seatCmd(ANN, `op-${bad.length}-${bad.slice(0, 3)}`), publicKey: bad }, ctx);
+      expect(d.reply).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', message: expect.stringContaining('Ed25519') });
+      expect(d.next?.players ?? []).toEqual([]);
+    }
+    for (const good of [spki.toString('base64'), spki.subarray(12).toString('base64url'), spki.subarray(12).toString('hex').toUpperCase()]) {
+      expect(seatPlayer(g, { ...seatCmd(ANN), publicKey: good }, ctx).reply).toMatchObject({ ok: true });
+    }
   });
 });
 

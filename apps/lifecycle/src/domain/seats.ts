@@ -1,4 +1,4 @@
-import { refuse, type ConfirmLeave, type ConfirmSeat, type OkReplyOf, type PayloadOf, type Refusal, type ReplyOf, type SeatPlayer, type UnseatPlayer } from '@bitcraps/contracts';
+import { ed25519PublicKeyHex, refuse, type ConfirmLeave, type ConfirmSeat, type OkReplyOf, type PayloadOf, type Refusal, type ReplyOf, type SeatPlayer, type UnseatPlayer } from '@bitcraps/contracts';
 import { hasContractBets, nextInSeatOrder } from '@bitcraps/craps';
 import { withRollClock } from './clocks';
 import { moneyInFlight, seatOf, toCrapsBet, toTable, type Decision, type GameRecord, type Seat } from './game';
@@ -37,6 +37,9 @@ export function seatRefusal(g: GameRecord, cmd: SeatCommand, ctx: Omit<SeatConte
   if (cmd.buyIn < g.config.minBuyIn || cmd.buyIn > g.config.maxBuyIn)
     return refuse('BET_LIMIT', `the buy-in must be between ${g.config.minBuyIn} and ${g.config.maxBuyIn}`);
   if (g.config.consensus === 'quorum' && !cmd.publicKey) return refuse('VALIDATION_FAILED', 'a quorum table needs your public key');
+  // checked here, before the join's pivot: consensus refusing the key after the stack credit would strand the join
+  if (cmd.publicKey !== undefined && ed25519PublicKeyHex(cmd.publicKey) === null)
+    return refuse('VALIDATION_FAILED', 'publicKey: not an Ed25519 public key (the raw 32 bytes as hex or base64, or SPKI DER as base64)');
   if (!ctx.tableSlot) return refuse('TOO_MANY_TABLES', 'you sit at as many tables as you may');
   return null;
 }
