@@ -53,6 +53,52 @@ describe('every service boots', () => {
     expect(await svc.kill('SIGTERM')).toBe(0);
   });
 
+  it('SIGTERM ends the open event streams (a game and the operator view) and the gateway exits 0, not by the forced exit', async () => {
+    const ADMIN = 'admin-token-for-the-shutdown-test-0123456789';
+    const env = { ...process.env, NATS_URL: infra.natsUrl, REDIS_URL: infra.redisUrl, HTTP_PORT: '0', GATEWAY_PORT: '', LOG_LEVEL: 'warn', HOUSE_BANKROLL: '1000000', ADMIN_TOKEN: ADMIN };
+    const backends: ServiceApp[] = [];
+    const gateway = new ServiceProcess('gateway', await freePort(), { NATS_URL: infra.natsUrl, REDIS_URL: infra.redisUrl, RATE_LIMITS: 'off', ADMIN_TOKEN: ADMIN });
+    try {
+      for (const def of [playerService, lifecycleService, treasuryService, consensusService, orchestratorService]) backends.push(await createServiceApp(def, env));
+      await gateway.start();
+      const post = async (path: string, body: unknown, token?: string) =>
+        (await (
+          await fetch(gateway.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })
+        ).json()) as any;
+      const { token } = await post('/v1/players', { name: 'Sid', deposit: 0 });
+      const { gameId } = await post('/v1/games', {}, token);
+      expect(gameId).toEqual(expect.any(String));
+
+      // opens a stream and reads until `until` shows; the rest is read to its end after SIGTERM
+      const open = async (path: string, bearer: string, until: string) => {
+        const res = await fetch(gateway.baseUrl + path, { headers: { authorization: `Bearer ${bearer}`, accept: 'text/event-stream' } });
+        expect(res.status).toBe(200);
+        const reader = res.body!.getReader();
+        let text = '';
+        while (!text.includes(until)) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error(`${path} ended before ${until}: ${text}`);
+          text += Buffer.from(value).toString();
+        }
+        return async () => {
+          // resolves when the server ends the response cleanly; rejects if it is cut
+          for (;;) if ((await reader.read()).done) return 'ended';
+        };
+      };
+      const gameEnd = await open(`/v1/games/${gameId}/events`, token, ': connected');
+      const opsEnd = await open('/v1/ops/events', ADMIN, 'event: snapshot');
+
+      const exit = gateway.kill('SIGTERM');
+      await expect(gameEnd()).resolves.toBe('ended');
+      await expect(opsEnd()).resolves.toBe('ended');
+      expect(await exit).toBe(0);
+      expect(gateway.output).not.toMatch(/shutdown took too long/);
+    } finally {
+      await gateway.kill();
+      for (const s of backends.reverse()) await s.close();
+    }
+  });
+
   it('a bad configuration value stops the service with a message naming the variable', async () => {
     const svc = new ServiceProcess('treasury', await freePort(), { NATS_URL: infra.natsUrl, REDIS_URL: infra.redisUrl, CONCURRENCY: 'lots', LOG_LEVEL: 'chatty' });
     await expect(svc.start(30_000)).rejects.toThrow(/exited \(78\)/);

@@ -6,5 +6,6 @@
 export { BaseConfigSchema, ConfigError, loadConfig, type BaseConfig } from './config';
 export { NATS_CONNECTION, REDIS, SERVICE_CONFIG, SERVICE_NAME, SERVICE_METRICS, COMMAND_BUS } from './tokens';
 export { ServiceKitModule } from './service-kit.module';
+export { OpenStreams } from './open-streams';
 export { createServiceApp, runService, type ServiceDefinition, type ServiceApp } from './bootstrap';
 export * from './redis';

@@ -7,6 +7,7 @@ import type { ServiceMetrics } from '@bitcraps/telemetry';
 import type { BaseConfig } from './config';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
+import { OpenStreams } from './open-streams';
 import { COMMAND_BUS, NATS_CONNECTION, REDIS, SERVICE_CONFIG, SERVICE_METRICS, SERVICE_NAME } from './tokens';
 
 /** Closes the shared connections after the transport has stopped and in-flight work ended. */
@@ -32,7 +33,8 @@ export interface ServiceKitOptions {
 
 /**
  * The shell every service shares: its configuration, one NATS connection (KV and
- * reads), Redis, a command bus to other services, health and metrics endpoints.
+ * reads), Redis, a command bus to other services, health and metrics endpoints, and
+ * the registry of open streams that shutdown ends (OpenStreams).
  */
 @Module({})
 export class ServiceKitModule {
@@ -67,8 +69,9 @@ export class ServiceKitModule {
         },
         { provide: COMMAND_BUS, useFactory: () => new JetStreamClientProxy({ url: config.NATS_URL, name: `${service}-bus` }) },
         ConnectionCloser,
+        OpenStreams,
       ],
-      exports: [SERVICE_NAME, SERVICE_CONFIG, SERVICE_METRICS, NATS_CONNECTION, REDIS, COMMAND_BUS],
+      exports: [SERVICE_NAME, SERVICE_CONFIG, SERVICE_METRICS, NATS_CONNECTION, REDIS, COMMAND_BUS, OpenStreams],
     };
   }
 }

@@ -4,7 +4,7 @@ import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { GameIdSchema, GetGame, STREAMS } from '@bitcraps/contracts';
 import type { JetStreamClientProxy } from '@bitcraps/messaging';
-import { COMMAND_BUS, NATS_CONNECTION, SERVICE_CONFIG } from '@bitcraps/service-kit';
+import { COMMAND_BUS, NATS_CONNECTION, OpenStreams, SERVICE_CONFIG } from '@bitcraps/service-kit';
 import { AuthGuard } from '../auth/auth.guard';
 import { ApiError } from '../http/api-error';
 import { okOrThrow } from '../http/replies';
@@ -23,6 +23,7 @@ export class GameEventsController {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(COMMAND_BUS) private readonly bus: JetStreamClientProxy,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
+    private readonly streams: OpenStreams,
   ) {}
 
   @Get('events')
@@ -39,8 +40,15 @@ export class GameEventsController {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(': connected\n\n');
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    // shutdown closes the consumer: the loop below ends and so does the response
+    const ended = new Promise<void>((resolve) => res.once('close', () => resolve()));
+    const untrack = this.streams.track(() => {
+      stop();
+      return ended;
+    });
     const stop = () => {
       clearInterval(ping);
+      untrack();
       void messages.close().catch(() => undefined);
     };
     req.on('close', stop);

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Logger, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { OpenStreams } from '@bitcraps/service-kit';
 import { AdminGuard } from '../auth/admin.guard';
 import { OpsMonitor } from './ops-monitor';
 import { OPS_PAGE, OPS_PAGE_CSP } from './ops-page';
@@ -19,7 +20,10 @@ const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.s
 export class OpsController {
   private readonly logger = new Logger('ops');
 
-  constructor(private readonly monitor: OpsMonitor) {}
+  constructor(
+    private readonly monitor: OpsMonitor,
+    private readonly streams: OpenStreams,
+  ) {}
 
   @Get('ops')
   @Header('content-type', 'text/html; charset=utf-8')
@@ -54,10 +58,20 @@ export class OpsController {
     // subscribe before the first read, so nothing that moves in between is missed
     const unsubscribe = await this.monitor.subscribe(send);
     let ping: NodeJS.Timeout | undefined = undefined; // set once the stream is open; stop() may run before
+    const ended = new Promise<void>((resolve) => res.once('close', () => resolve()));
+    // shutdown ends the response, else the HTTP server's close would wait for this client
+    const untrack = this.streams.track(() => {
+      const wasOpen = open;
+      stop();
+      if (!wasOpen || !res.headersSent) return;
+      res.end();
+      return ended;
+    });
     const stop = () => {
       if (!open) return;
       open = false;
       clearInterval(ping);
+      untrack();
       unsubscribe();
     };
     req.on('close', stop);
@@ -68,7 +82,11 @@ export class OpsController {
       stop();
       throw err;
     }
-    if (!open) return;
+    if (!open) {
+      // shut down while reading the first snapshot: answer, or the server would wait for it
+      if (this.streams.shuttingDown && !res.headersSent) res.status(503).end();
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(frame('snapshot', snapshot));
     first = true;
