@@ -71,4 +71,41 @@ describe('houseEdge', () => {
   it('refuses a starting state the bet never resolves from', () => {
     expect(() => houseEdge('place', 6, { start: { phase: 'come-out', point: null } })).toThrow(RangeError);
   });
+
+  describe('of a bet as it stands on a table', () => {
+    const comeOut = { phase: 'come-out', point: null } as const;
+    const on = (point: 4 | 5 | 6 | 8 | 9 | 10) => ({ phase: 'point', point }) as const;
+
+    it('is the row of CRAPS.md for a bet made in its natural state', () => {
+      for (const [type, number, num, den] of TABLE) {
+        const table = type === 'pass' || type === 'dont_pass' ? comeOut : on(type.endsWith('pass_odds') ? (number as 4) : 4);
+        const bet = { type, number: type.endsWith('pass_odds') ? undefined : number };
+        expect(houseEdge(bet, table).equals(Fraction.of(num, den))).toBe(true);
+      }
+    });
+
+    it('follows a line bet once its point is set', () => {
+      // pass on 4 wins 3 ways of 9 (7 ways to lose): −(1/3 − 2/3); on 6, 5 ways against 6
+      expect(houseEdge({ type: 'pass' }, on(4)).toString()).toBe('1/3');
+      expect(houseEdge({ type: 'pass' }, on(6)).toString()).toBe('1/11');
+      expect(houseEdge({ type: 'dont_pass' }, on(10)).toString()).toBe('-1/3');
+    });
+
+    it('follows a come bet from its own point, whatever the table point', () => {
+      expect(houseEdge({ type: 'come', point: 5 }, on(8)).toString()).toBe('1/5');
+      expect(houseEdge({ type: 'dont_come', point: 10 }, on(6)).toString()).toBe('-1/3');
+      expect(houseEdge({ type: 'come', point: null }, on(6)).toString()).toBe('7/495');
+    });
+
+    it('gives place and hardway bets their working edge on a come-out table', () => {
+      expect(houseEdge({ type: 'place', number: 6 }, comeOut).toString()).toBe('1/66');
+      expect(houseEdge({ type: 'hardway', number: 4 }, comeOut).toString()).toBe('1/9');
+      expect(houseEdge({ type: 'field' }, on(9)).toString()).toBe('1/36');
+    });
+
+    it('refuses odds on a come-out table and a table whose phase and point disagree', () => {
+      expect(() => houseEdge({ type: 'pass_odds' }, comeOut)).toThrow(RangeError);
+      expect(() => houseEdge({ type: 'pass' }, { phase: 'point', point: null })).toThrow(RangeError);
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import { Fraction } from './fraction';
 import { payoutRatio } from './payouts';
 import { MOVE, nextPhase, PUSH, settle, STAND, WIN, winRatio } from './rules';
-import { BetType, Phase, PointNumber } from './types';
+import { Bet, BetType, Phase, PointNumber, Table } from './types';
 
 /** The table state a bet is evaluated from. */
 export interface EdgeStart {
@@ -50,7 +50,38 @@ function naturalStart(type: BetType, number: number | undefined): EdgeStart {
  * CRAPS.md and every casino table) is the one while they are working, so the table is held in
  * the point phase for them.
  */
-export function houseEdge(type: BetType, number?: number, options: HouseEdgeOptions = {}): Fraction {
+export function houseEdge(type: BetType, number?: number, options?: HouseEdgeOptions): Fraction;
+/**
+ * The exact house edge of `bet` as it stands on `table`: the same solution, started from the
+ * table's phase and point and, for a `come` or `dont_come` bet that has moved, from its own
+ * point. A `place` or `hardway` bet on a come-out table is off until the point phase; the
+ * off rolls change nothing, so its edge is the one while working, as in CRAPS.md.
+ */
+export function houseEdge(bet: Pick<Bet, 'type' | 'number' | 'point'>, table: Pick<Table, 'phase' | 'point'>): Fraction;
+export function houseEdge(
+  first: BetType | Pick<Bet, 'type' | 'number' | 'point'>,
+  second?: number | Pick<Table, 'phase' | 'point'>,
+  options: HouseEdgeOptions = {},
+): Fraction {
+  if (typeof first === 'object') return edgeOnTable(first, second as Pick<Table, 'phase' | 'point'>);
+  return edgeOf(first, second as number | undefined, options);
+}
+
+function edgeOnTable(bet: Pick<Bet, 'type' | 'number' | 'point'>, table: Pick<Table, 'phase' | 'point'>): Fraction {
+  const { type } = bet;
+  if ((table.phase === 'come-out') !== (table.point === null)) throw new RangeError('phase and point disagree');
+  if (type === 'pass_odds' || type === 'dont_pass_odds') {
+    if (table.point === null) throw new RangeError(`${type} stands only in the point phase`);
+    return edgeOf(type, table.point);
+  }
+  if (type === 'place' || type === 'hardway') return edgeOf(type, bet.number);
+  const number = bet.number;
+  const betPoint = type === 'come' || type === 'dont_come' ? (bet.point ?? null) : null;
+  if (NUMBERED.has(type) && payoutRatio(type, number) === undefined) throw new RangeError(`${type} needs one of its numbers, not ${number}`);
+  return expectedValue(type, NUMBERED.has(type) ? number : undefined, { phase: table.phase, point: table.point }, false, betPoint).neg();
+}
+
+function edgeOf(type: BetType, number: number | undefined, options: HouseEdgeOptions = {}): Fraction {
   const numbered = NUMBERED.has(type);
   if (numbered && payoutRatio(type, number) === undefined) throw new RangeError(`${type} needs one of its numbers, not ${number}`);
   if (!numbered && number !== undefined) throw new RangeError(`${type} takes no number`);
@@ -79,10 +110,10 @@ interface Row {
 const keyOf = (s: State): string => `${s.phase}|${s.point}|${s.betPoint}`;
 const P = Fraction.of(1, 36);
 
-function expectedValue(type: BetType, number: number | undefined, start: EdgeStart, frozen: boolean): Fraction {
+function expectedValue(type: BetType, number: number | undefined, start: EdgeStart, frozen: boolean, betPoint: number | null = null): Fraction {
   const states = new Map<string, State>();
   const rows = new Map<string, Row>();
-  const first: State = { phase: start.phase, point: start.point, betPoint: null };
+  const first: State = { phase: start.phase, point: start.point, betPoint };
   const queue: State[] = [first];
   states.set(keyOf(first), first);
 

@@ -42,11 +42,14 @@ export function validateBet(
     case 'place':
     case 'come_odds':
     case 'dont_come_odds':
-      if (!isPointNumber(number)) return notAllowed('BAD_NUMBER', `a ${type} bet needs a number among 4, 5, 6, 8, 9, 10`);
+      if (number === null) return notAllowed('BAD_NUMBER', `a ${type} bet needs a number among 4, 5, 6, 8, 9, 10`);
+      // a number outside the bet's range is a limit, as a stake outside the table's is
+      if (!isPointNumber(number)) return limit('BAD_NUMBER', `a ${type} bet needs a number among 4, 5, 6, 8, 9, 10`);
       break;
     case 'hardway':
+      if (number === null) return notAllowed('BAD_NUMBER', 'a hardway bet needs a number among 4, 6, 8, 10');
       if (number !== 4 && number !== 6 && number !== 8 && number !== 10)
-        return notAllowed('BAD_NUMBER', 'a hardway bet needs a number among 4, 6, 8, 10');
+        return limit('BAD_NUMBER', 'a hardway bet needs a number among 4, 6, 8, 10');
       break;
     default:
       if (number !== null) return notAllowed('BAD_NUMBER', `a ${type} bet takes no number`);
