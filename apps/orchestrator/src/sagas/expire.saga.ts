@@ -2,12 +2,20 @@ import { CashOutStack, CloseGame, CreditWallet, ReleaseBet, SuspendGame } from '
 import type { SagaDefinition } from '@bitcraps/saga';
 
 /**
- * Expire: a table nobody touched for `inactivityTimeoutMs` gives every chip back.
+ * Expire: a table nobody touched for `inactivityTimeoutMs` gives every chip back (version 2).
  *
- *   lifecycle.suspend-game ──▶ lifecycle.close-game ═▶ treasury.release-bet × open bets ──▶ treasury.cash-out-stack × players ──▶ player.credit-wallet × players ──▶ completed
- *                               (pivot: closed for good, so the rest only moves forward)
+ *   lifecycle.suspend-game ═▶ lifecycle.close-game ══▶ treasury.release-bet × open bets ──▶ treasury.cash-out-stack × players ──▶ player.credit-wallet × players ──▶ completed
+ *   (pivot: once frozen the table must close)  (closed for good)
  *
- * Suspending first freezes the table (no bet or roll slips in). Started by the event
+ * Suspending first freezes the table (no bet or roll slips in). The suspension is the
+ * pivot: it stops the table's clocks, so no later inactivity would start another expiry,
+ * and undoing it (resume) could reopen a table suspended for another reason (a failed
+ * quorum keeps its escrow until an operator decides). So from the suspension on the saga
+ * only moves forward: an unanswered suspend or close is retried until it answers (close
+ * answers TRY_AGAIN while chips are in flight), and a close refused outright ends the
+ * saga `failed`, visible to operators, with every chip still on the table, never
+ * `compensated` with the table frozen and nobody told (version 1's flaw). A refused
+ * suspend (GAME_CLOSED) did nothing: nothing to undo. Started by the event
  * `evt.lifecycle.game-inactive`, one saga per game (its id derives from the game id).
  */
 export interface ExpireContext {
@@ -20,9 +28,11 @@ export interface ExpireContext {
 
 export const expireSaga: SagaDefinition<ExpireContext> = {
   type: 'expire',
+  version: 2,
   steps: [
     {
       name: 'suspend-game',
+      pivot: true,
       command: (c) => ({ def: SuspendGame, payload: { gameId: c.gameId, reason: 'inactive: expiring', opId: `${c.sagaId}:suspend` } }),
     },
     {

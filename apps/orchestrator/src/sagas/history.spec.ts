@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { definitionKey, type StepOutcome } from '@bitcraps/saga';
-import { SAGAS, betSaga, expireSaga, joinSaga, joinSagaV1, leaveSaga, leaveSagaV1, rollSaga } from '.';
+import { SAGAS, betSaga, expireSaga, expireSagaV1, joinSaga, joinSagaV1, leaveSaga, leaveSagaV1, rollSaga } from '.';
 import { recordHistory, replayHistory, type SagaHistory } from './history';
 
 const DIR = join(__dirname, 'history');
@@ -31,10 +31,17 @@ const scenarios: Record<string, () => Promise<SagaHistory>> = {
     recordHistory(leaveSaga, { ...ids }, (s) =>
       s.endsWith('unseat-player') ? ok({ returnedBets: [{ betId: 'b_1', amount: 5 }] }) : s.endsWith('cash-out-stack') ? ok({ amount: 105 }) : s.endsWith('confirm-leave') ? ok({ playerId: ids.playerId, released: true }) : ok(),
     ),
+  // version 1 of expire, kept to finish the sagas stored before version 2
   'expire-completed': () =>
+    recordHistory(expireSagaV1, { sagaId: ids.sagaId, gameId: ids.gameId }, (s, p) =>
+      s.endsWith('close-game') ? ok({ players: [{ playerId: ids.playerId, stack: 95 }], bets: [{ betId: 'b_1', playerId: ids.playerId }] }) : s.endsWith('cash-out-stack') ? ok({ amount: p.playerId ? 100 : 0 }) : ok(),
+    ),
+  'expire-v2-completed': () =>
     recordHistory(expireSaga, { sagaId: ids.sagaId, gameId: ids.gameId }, (s, p) =>
       s.endsWith('close-game') ? ok({ players: [{ playerId: ids.playerId, stack: 95 }], bets: [{ betId: 'b_1', playerId: ids.playerId }] }) : s.endsWith('cash-out-stack') ? ok({ amount: p.playerId ? 100 : 0 }) : ok(),
     ),
+  // past the suspension (its pivot) a refused close fails for an operator: never compensated with the table frozen
+  'expire-v2-close-refused': () => recordHistory(expireSaga, { sagaId: ids.sagaId, gameId: ids.gameId }, (s) => (s.endsWith('close-game') ? refused('GAME_NOT_FOUND') : ok())),
 };
 
 describe('recorded saga histories', () => {
