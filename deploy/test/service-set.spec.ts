@@ -181,9 +181,10 @@ describe.each(OVERLAYS)('%s overlay', (overlay) => {
     const refs = workloads(objs).flatMap((w) =>
       containersOf(w).flatMap((c) => (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => ({ workload: w.metadata.name, name: e.name, ref: e.valueFrom.secretKeyRef }))),
     );
-    expect(refs).toEqual([
+    // the gateway refuses to start in production without ADMIN_TOKEN, so prod requires the key
+    expect(refs.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      { workload: 'gateway', name: 'ADMIN_TOKEN', ref: { name: 'bitcraps-secrets', key: 'ADMIN_TOKEN', optional: overlay !== 'prod' } },
       { workload: 'gateway', name: 'TOKEN_SECRET', ref: { name: 'bitcraps-secrets', key: 'TOKEN_SECRET' } },
-      { workload: 'gateway', name: 'ADMIN_TOKEN', ref: { name: 'bitcraps-secrets', key: 'ADMIN_TOKEN', optional: true } },
     ]);
   });
 
@@ -320,6 +321,13 @@ describe('prod overlay', () => {
         expect({ image: c.image, pinned: tag !== undefined && tag !== 'latest' && tag !== 'dev' }).toEqual({ image: c.image, pinned: true });
       }
     }
+  });
+
+  it('the gateway without ADMIN_TOKEN would not start, which is why prod requires the secret key', () => {
+    const env = containerEnv(objs, appContainer(objs, 'gateway'));
+    delete env.ADMIN_TOKEN;
+    const { GatewayConfigSchema } = require(path.join(ROOT, 'apps/gateway/src/config'));
+    expect(() => loadConfig('gateway', GatewayConfigSchema, env)).toThrow(/ADMIN_TOKEN/);
   });
 
   it('sets NODE_ENV=production and STREAM_REPLICAS=3 on a 3-node NATS cluster that fsyncs every write', () => {
