@@ -1,4 +1,7 @@
 import fc from 'fast-check';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connectNats } from '@bitcraps/messaging';
 import { createServiceApp, type ServiceApp } from '@bitcraps/service-kit';
 import { Infrastructure } from '@bitcraps/testing';
 import { gatewayService } from '../../gateway/src/gateway.service';
@@ -140,6 +143,8 @@ describe('hostile input at the gateway', () => {
   let base: string;
   const actors = { alice: { playerId: '', token: '' }, bob: { playerId: '', token: '' } };
   let gameId = '';
+  let nc: NatsConnection;
+  let games: KV;
 
   const call = async (method: string, path: string, init: { token?: string; body?: string; contentType?: string | null; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
@@ -179,12 +184,19 @@ describe('hostile input at the gateway', () => {
     }
   };
 
-  /** What a refused request must not change: both wallets, the game as its players see it, and the audit. */
+  /** Games in lifecycle's KV bucket (`g_…` keys): a refused create must not add one. */
+  const gameCount = async () => {
+    let n = 0;
+    for await (const k of await games.keys()) if (k.startsWith('g_')) n++;
+    return n;
+  };
+
+  /** What a refused request must not change: both wallets, the game as its players see it, the audit and the number of games. */
   const snapshot = async () => {
     const me = async (w: 'alice' | 'bob') => (await call('GET', '/v1/players/me', { token: `Bearer ${actors[w].token}` })).json;
     const game = (await call('GET', `/v1/games/${gameId}`, { token: `Bearer ${actors.alice.token}` })).json;
     const audit = (await call('GET', '/v1/audit', { token: `Bearer ${ADMIN}` })).json;
-    return { alice: await me('alice'), bob: await me('bob'), game, audit };
+    return { alice: await me('alice'), bob: await me('bob'), game, audit, games: await gameCount() };
   };
 
   beforeAll(async () => {
@@ -202,6 +214,8 @@ describe('hostile input at the gateway', () => {
       ADMIN_TOKEN: ADMIN,
     };
     for (const def of [playerService, lifecycleService, treasuryService, consensusService, orchestratorService, statsService]) services.push(await createServiceApp(def as never, env));
+    nc = await connectNats(infra.natsUrl, 'fuzz-games');
+    games = await new Kvm(nc).open('games');
     const gateway = await createServiceApp(gatewayService, env);
     services.push(gateway);
     base = gateway.url;
@@ -220,6 +234,7 @@ describe('hostile input at the gateway', () => {
   }, 120_000);
 
   afterAll(async () => {
+    await nc?.close();
     for (const s of services.reverse()) await s.close();
     await infra?.stop();
   });
@@ -270,14 +285,17 @@ describe('hostile input at the gateway', () => {
     expect(ok.status).toBe(201);
   }, 60_000);
 
-  it('refuses a body above MAX_BODY_BYTES with 413 and truncated JSON with 400, changing nothing', async () => {
+  it('refuses a body above MAX_BODY_BYTES with 413, truncated JSON with 400 and a non-JSON body with 415, changing nothing', async () => {
     const before = await snapshot();
     const big = await call('POST', `/v1/games/${gameId}/bets`, { token: `Bearer ${actors.alice.token}`, contentType: 'application/json', body: JSON.stringify({ type: 'field', amount: 1, pad: 'x'.repeat(70 * 1024) }) });
     expect(big).toMatchObject({ status: 413, json: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
     const cut = await call('POST', `/v1/games/${gameId}/bets`, { token: `Bearer ${actors.alice.token}`, contentType: 'application/json', body: '{"type":"field","amo' });
     expect(cut).toMatchObject({ status: 400, json: { error: { code: 'VALIDATION_FAILED' } } });
     const text = await call('POST', `/v1/games/${gameId}/bets`, { token: `Bearer ${actors.alice.token}`, contentType: 'text/plain', body: '{"type":"field","amount":1}' });
-    expect(text.status).toBe(400);
+    expect(text).toMatchObject({ status: 415, json: { error: { code: 'UNSUPPORTED_MEDIA_TYPE' } } });
+    // a create with a body the parser would leave unread: no game with default settings
+    const create = await call('POST', '/v1/games', { token: `Bearer ${actors.alice.token}`, contentType: 'text/plain', body: '{"maxPlayers":2}' });
+    expect(create).toMatchObject({ status: 415, json: { error: { code: 'UNSUPPORTED_MEDIA_TYPE' } } });
     expect(await snapshot()).toEqual(before);
   }, 60_000);
 });

@@ -7,6 +7,7 @@ import { REDIS, type ServiceDefinition } from '@bitcraps/service-kit';
 import { GatewayConfigSchema, type GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { sendBodyError } from './http/body-errors';
+import { JSON_TYPES, jsonBodiesOnly } from './http/json-only';
 import { mountDocs } from './docs/docs';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { rateLimitMiddleware } from './rate-limit/rate-limit.middleware';
@@ -39,9 +40,10 @@ export function configureGateway(app: NestExpressApplication, config: GatewayCon
     );
   }
 
-  // 3. JSON only, capped: a larger body is refused with 413 before anything reads it.
+  // 3. JSON only, capped: another type is refused with 415, a larger body with 413, before anything reads it.
   // Body errors happen before Nest's filters see the request, so answer them here.
-  const parseJson = express.json({ limit: config.MAX_BODY_BYTES, strict: true, type: ['application/json', 'application/*+json'] });
+  app.use(jsonBodiesOnly);
+  const parseJson = express.json({ limit: config.MAX_BODY_BYTES, strict: true, type: JSON_TYPES });
   // A body nested past MAX_JSON_DEPTH is refused here too: no handler, interceptor or log walks it.
   app.use((req: Request, res: Response, next: NextFunction) =>
     parseJson(req, res, (err?: unknown) => {

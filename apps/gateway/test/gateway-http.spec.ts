@@ -1,8 +1,10 @@
-import { Body, Controller, Get, HttpCode, Module, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Module, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { createServiceApp, type ServiceApp } from '@bitcraps/service-kit';
 import { freePort, Infrastructure, ServiceProcess } from '@bitcraps/testing';
 import { waitFor } from '@bitcraps/messaging';
-import type { Express } from 'express';
+import type { Express, Request, Response as ExpressResponse } from 'express';
+import { idempotentId } from '../src/idempotency/idempotent-id';
+import { answerIsNotFinal } from '../src/idempotency/idempotency.interceptor';
 import { gatewayService } from '../src/gateway.service';
 import { GatewayModule } from '../src/gateway.module';
 import { AuthGuard, CurrentPlayer } from '../src/auth/auth.guard';
@@ -18,7 +20,7 @@ import { registeredRoutes, undocumentedRoutes } from '../src/docs/docs';
  * over a private NATS and Redis, the player service as a child process, and probe
  * routes that count their effects.
  */
-const probe = { calls: 0, gate: Promise.resolve(), open: (): void => undefined };
+const probe = { calls: 0, gate: Promise.resolve(), open: (): void => undefined, script: [] as Array<'try-again' | 'undone' | 'unknown' | 'running' | 'done'> };
 function closeGate() {
   probe.gate = new Promise<void>((resolve) => (probe.open = resolve));
 }
@@ -62,6 +64,23 @@ class ProbeController {
   @HttpCode(202)
   accepted() {
     probe.calls++;
+  }
+
+  /** Answers as `probe.script` says, with the saga id it would start (derived from the Idempotency-Key). */
+  @Post('saga')
+  saga(@Req() req: Request, @Res({ passthrough: true }) res: ExpressResponse) {
+    probe.calls++;
+    const sagaId = idempotentId(req, 's');
+    const next = probe.script.shift() ?? 'done';
+    if (next === 'try-again') throw new ApiError('TRY_AGAIN', `not now (${sagaId})`);
+    if (next === 'undone') throw ApiError.undone('SERVICE_UNAVAILABLE', `undone (${sagaId})`);
+    if (next === 'unknown') throw new ApiError('SERVICE_UNAVAILABLE', `no answer (${sagaId})`);
+    if (next === 'running') {
+      res.status(202);
+      answerIsNotFinal(res);
+      return { sagaId, status: 'running' };
+    }
+    return { sagaId, status: 'completed', call: probe.calls };
   }
 
   @Get('admin')
@@ -176,6 +195,46 @@ describe('gateway cross-cutting features over HTTP', () => {
     });
   });
 
+  describe('request bodies', () => {
+    const raw = (url: string, body: string, contentType: string | null, headers: Record<string, string> = {}) =>
+      fetch(url, { method: 'POST', headers: { ...(contentType ? { 'content-type': contentType } : {}), ...headers }, body });
+
+    it('a body that is not JSON is 415 UNSUPPORTED_MEDIA_TYPE and runs nothing, with or without an Idempotency-Key', async () => {
+      const k = freshKey();
+      const before = probe.calls;
+      for (const [contentType, headers] of [['text/plain', {}], ['application/x-www-form-urlencoded', {}], [null, {}], ['text/plain', key(k)]] as const) {
+        const res = await raw(`${base}/v1/probe/effects`, '{"a":1}', contentType, headers);
+        expect(res.status).toBe(415);
+        expect(await json(res)).toEqual({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/must be JSON/) } });
+      }
+      expect(probe.calls).toBe(before);
+      // the refusal took no claim on the key
+      expect((await post(`${base}/v1/probe/effects`, { a: 1 }, key(k))).status).toBe(201);
+      // no body at all, whatever its declared type, and JSON types run
+      expect((await raw(`${base}/v1/probe/effects`, '', 'text/plain')).status).toBe(201);
+      expect((await raw(`${base}/v1/probe/effects`, '{"a":1}', 'application/merge-patch+json; charset=utf-8')).status).toBe(201);
+      expect(probe.calls).toBe(before + 3);
+    });
+
+    it('the shipped routes refuse a non-JSON body before they act: no game is created with default settings', async () => {
+      const { body: ann } = await register('Ola', {}, real.url);
+      for (const path of ['/v1/games', '/v1/games/g_00000000-0000-4000-8000-000000000003/roll', '/v1/games/g_00000000-0000-4000-8000-000000000003/leave']) {
+        const res = await raw(`${real.url}${path}`, '{"maxPlayers":2}', 'text/plain', bearer(ann.token));
+        expect({ path, status: res.status, code: (await json(res)).error.code }).toEqual({ path, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+      }
+    });
+
+    it('/roll and /leave take no body: anything in one is 400 VALIDATION_FAILED, not ignored', async () => {
+      const { body: ann } = await register('Pia', {}, real.url);
+      const game = `${real.url}/v1/games/g_00000000-0000-4000-8000-000000000004`;
+      for (const [path, body] of [['roll', { dice: [6, 6] }], ['leave', { reason: 'x' }], ['roll', []], ['leave', 'x']] as const) {
+        const res = await post(`${game}/${path}`, body, bearer(ann.token));
+        expect({ path, status: res.status }).toEqual({ path, status: 400 });
+        expect((await json(res)).error.code).toBe('VALIDATION_FAILED');
+      }
+    });
+  });
+
   describe('Idempotency-Key on every POST', () => {
     it('the same key and body answer the first answer (status and body) and run once', async () => {
       const k = freshKey();
@@ -243,6 +302,51 @@ describe('gateway cross-cutting features over HTTP', () => {
       const k2 = freshKey();
       expect((await post(`${base}/v1/probe/boom`, {}, key(k2))).status).toBe(500);
       expect((await post(`${base}/v1/probe/boom`, {}, key(k2))).status).toBe(500);
+      expect(probe.calls).toBe(before + 3);
+    });
+
+    it('does not keep answers that are not final: TRY_AGAIN and an undone saga run again with fresh ids, an unknown outcome with the same', async () => {
+      const k = freshKey();
+      const before = probe.calls;
+      const idOf = async (res: Response) => /\((s_[^)]+)\)/.exec((await json(res)).error.message)![1];
+      probe.script = ['try-again', 'unknown', 'undone', 'done'];
+      const notNow = await post(`${base}/v1/probe/saga`, {}, key(k));
+      expect(notNow.status).toBe(409);
+      const first = await idOf(notNow);
+      const unknown = await post(`${base}/v1/probe/saga`, {}, key(k));
+      expect(unknown.status).toBe(503);
+      const second = await idOf(unknown);
+      const undone = await post(`${base}/v1/probe/saga`, {}, key(k));
+      expect(undone.status).toBe(503);
+      expect(await idOf(undone)).toBe(second); // the outcome was unknown: the same saga again
+      const done = await post(`${base}/v1/probe/saga`, {}, key(k));
+      expect(done.status).toBe(201);
+      const final = await json(done);
+      expect(new Set([first, second, final.sagaId]).size).toBe(3); // after "not now" and "undone": fresh ids
+      expect(probe.calls).toBe(before + 4);
+      // the final answer is kept
+      const replay = await post(`${base}/v1/probe/saga`, {}, key(k));
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(await json(replay)).toEqual(final);
+      expect(probe.calls).toBe(before + 4);
+    });
+
+    it('a 202 "running" is not kept: a retry runs with the same saga id and its final answer is kept', async () => {
+      const k = freshKey();
+      const before = probe.calls;
+      probe.script = ['running', 'running', 'done'];
+      const answers = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await post(`${base}/v1/probe/saga`, {}, key(k));
+        answers.push({ http: res.status, replayed: res.headers.get('idempotent-replayed'), ...(await json(res)) });
+      }
+      expect(answers.map((a) => [a.http, a.status, a.call, a.replayed])).toEqual([
+        [202, 'running', undefined, null],
+        [202, 'running', undefined, null],
+        [201, 'completed', before + 3, null],
+        [201, 'completed', before + 3, 'true'],
+      ]);
+      expect(new Set(answers.map((a) => a.sagaId)).size).toBe(1);
       expect(probe.calls).toBe(before + 3);
     });
 

@@ -1,5 +1,5 @@
 import { httpStatusOf, type ErrorCode, type Refusal } from '@bitcraps/contracts';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** An answer in the error format of DESIGN.md section 8. */
 export class ApiError extends Error {
@@ -10,6 +10,23 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+  /**
+   * The refusal says nothing happened and nothing will (a saga undone): not final, so an
+   * Idempotency-Key is given up with fresh ids for its retry. TRY_AGAIN always is.
+   */
+  private undone = false;
+
+  get nothingDone(): boolean {
+    return this.undone || this.code === 'TRY_AGAIN';
+  }
+
+  /** An error whose request had no effect (see `nothingDone`). */
+  static undone(code: ErrorCode, message: string): ApiError {
+    const e = new ApiError(code, message);
+    e.undone = true;
+    return e;
+  }
+
   get status(): number {
     return httpStatusOf(this.code);
   }
@@ -27,4 +44,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
     `invalid ${what}: ${result.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`).join('; ')}`,
     result.error.issues.map((i) => ({ path: i.path, code: i.code, message: i.message })),
   );
+}
+
+/** The body of a route that takes none: absent, or `{}` (anything in it is refused, not ignored). */
+export const NoBodySchema = z.strictObject({});
+
+/** Checks that a route that takes no body got none (or `{}`); 400 VALIDATION_FAILED otherwise. */
+export function parseNoBody(body: unknown): void {
+  if (body !== undefined) parseInput(NoBodySchema, body);
 }

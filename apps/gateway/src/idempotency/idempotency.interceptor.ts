@@ -19,7 +19,20 @@ export interface IdempotencyOptions {
   prefix?: string;
 }
 
-type IdempotentRequest = Request & { playerId?: string; idempotency?: { subject: string; key: string } };
+/** `attempt`: how often the key was given up after an answer that did nothing; ids derive from it too. */
+export type IdempotencyOfRequest = { subject: string; key: string; attempt: number };
+type IdempotentRequest = Request & { playerId?: string; idempotency?: IdempotencyOfRequest };
+
+const NOT_FINAL = 'idempotencyNotFinal';
+
+/**
+ * Marks a successful answer as not final (202: a saga still running): it is not kept
+ * for the key, which is given up so that a retry with it asks again (and, with the ids
+ * derived from the key, finds the same saga rather than starting a second).
+ */
+export function answerIsNotFinal(res: Response): void {
+  res.locals[NOT_FINAL] = true;
+}
 
 /** Who a key belongs to: the player when authenticated (set by AuthGuard), else the client's IP. */
 export function idempotencySubject(req: IdempotentRequest): string {
@@ -30,9 +43,12 @@ export function idempotencySubject(req: IdempotentRequest): string {
  * Idempotency-Key on every POST (DESIGN.md section 8), as a global interceptor: it runs
  * after the guards (so it knows the player) and around the handler.
  * - no header: the request runs as usual;
- * - first use of a key: the request runs; a definitive answer (2xx, or a 4xx refusal)
- *   is stored for 24 h; a failure with an unknown outcome (5xx, 503 timeout) gives the
- *   key up, so a retry runs again;
+ * - first use of a key: the request runs; a final answer (2xx, or a 4xx refusal) is
+ *   stored for 24 h. An answer that is not final gives the key up, so a retry runs:
+ *   a failure with an unknown outcome (5xx, 503 timeout) and a 202 for a saga still
+ *   running (`answerIsNotFinal`) keep the ids derived from the key (the retry re-sends
+ *   the same command, or finds the same saga); TRY_AGAIN ("not now") and a saga that
+ *   was undone did nothing, so the retry derives fresh ids (`attempt` + 1);
  * - the same key and the same method, path and body: the first answer (status and
  *   body), with `Idempotent-Replayed: true`, and nothing runs;
  * - the same key with another request: 409 IDEMPOTENCY_KEY_REUSED;
@@ -65,7 +81,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async handle(req: IdempotentRequest, res: Response, key: string, next: CallHandler): Promise<unknown> {
     if (!isValidIdempotencyKey(key)) throw new ApiError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 printable ASCII characters');
     const subject = idempotencySubject(req);
-    req.idempotency = { subject, key };
+    req.idempotency = { subject, key, attempt: 0 };
     const record = recordKey(this.prefix, subject, key);
     const fingerprint = fingerprintOf(req.method, req.originalUrl, req.body);
     const owner = randomUUID();
@@ -75,7 +91,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
         this.logger.warn(`idempotency cache unavailable: ${err.message}`);
         throw new ApiError('SERVICE_UNAVAILABLE', 'the idempotency cache is unavailable; retry shortly');
       });
-      if (claim.claimed) return this.runFirst(record, owner, res, next);
+      if (claim.claimed) {
+        req.idempotency.attempt = claim.attempt;
+        return this.runFirst(record, owner, res, next);
+      }
       if (claim.fingerprint !== fingerprint) {
         throw new ApiError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used with another request (method, path or body differ)');
       }
@@ -94,17 +113,24 @@ export class IdempotencyInterceptor implements NestInterceptor {
     try {
       value = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (err) {
-      if (err instanceof ApiError && err.status < 500) {
+      if (err instanceof ApiError && err.status < 500 && !err.nothingDone) {
         const body = { error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } };
         await this.keep(record, owner, { status: err.status, body: JSON.stringify(body) });
       } else {
-        // unknown outcome: let a retry with this key run again
-        await this.store.release(record, owner).catch((e: Error) => this.logger.warn(`could not release an idempotency key: ${e.message}`));
+        // not final: "not now" or undone (fresh ids), or an unknown outcome (the same ids)
+        await this.release(record, owner, err instanceof ApiError && err.nothingDone);
       }
       throw err;
     }
-    await this.keep(record, owner, { status: res.statusCode, body: value === undefined ? '' : JSON.stringify(value) });
+    if (res.locals[NOT_FINAL]) await this.release(record, owner, false);
+    else await this.keep(record, owner, { status: res.statusCode, body: value === undefined ? '' : JSON.stringify(value) });
     return value;
+  }
+
+  private async release(record: string, owner: string, nothingDone: boolean): Promise<void> {
+    await this.store
+      .release(record, owner, { nothingDone, ttlMs: this.options.ttlMs })
+      .catch((e: Error) => this.logger.warn(`could not release an idempotency key: ${e.message}`));
   }
 
   /** Stores the answer; the client gets it even when Redis failed just now (logged: a retry may then run twice). */

@@ -9,6 +9,13 @@ import { uuidFromKey } from './idempotency-key';
  * command instead of starting a second saga.
  */
 export function idempotentId(req: Request, prefix: string, purpose: string = prefix): string {
-  const idem = (req as Request & { idempotency?: { subject: string; key: string } }).idempotency;
-  return `${prefix}_${idem ? uuidFromKey(idem.subject, idem.key, `${purpose}:${req.method} ${req.originalUrl}`) : randomUUID()}`;
+  const idem = idempotencyOf(req);
+  // after an answer that did nothing (TRY_AGAIN, an undone saga) the next attempt gets fresh ids
+  const attempt = idem?.attempt ? `#${idem.attempt}` : '';
+  return `${prefix}_${idem ? uuidFromKey(idem.subject, idem.key, `${purpose}:${req.method} ${req.originalUrl}${attempt}`) : randomUUID()}`;
+}
+
+/** The request's Idempotency-Key as the interceptor took it, if it has one. */
+export function idempotencyOf(req: Request): { subject: string; key: string; attempt?: number } | undefined {
+  return (req as Request & { idempotency?: { subject: string; key: string; attempt?: number } }).idempotency;
 }

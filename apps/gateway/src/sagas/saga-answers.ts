@@ -15,7 +15,8 @@ export function sagaOutcome(saga: SagaView): { done: true; saga: SagaView } {
     // the table kept answering "not now" (a roll being paid, a join under way): say so
     const notNow = /^TRY_AGAIN: (.*)$/s.exec(saga.error?.message ?? '');
     if (notNow) throw new ApiError('TRY_AGAIN', notNow[1]!);
-    throw new ApiError('SERVICE_UNAVAILABLE', `a service did not answer; saga ${saga.sagaId} was undone`);
+    // undone: a retry with the same Idempotency-Key starts afresh rather than finding this saga again
+    throw ApiError.undone('SERVICE_UNAVAILABLE', `a service did not answer; saga ${saga.sagaId} was undone`);
   }
   if (code && code in ERROR_STATUS) throw new ApiError(code as ErrorCode, saga.error?.message ?? code);
   throw new ApiError('CONFLICT', saga.error?.message ?? `saga ${saga.sagaId} was undone`);

@@ -5,7 +5,7 @@ import { BetBodySchema, GameIdSchema, GetGame, JoinBodySchema, StartBet, StartJo
 import type { JetStreamClientProxy } from '@bitcraps/messaging';
 import { COMMAND_BUS, SERVICE_CONFIG } from '@bitcraps/service-kit';
 import { AuthGuard, CurrentPlayer } from '../auth/auth.guard';
-import { ApiError, parseInput } from '../http/api-error';
+import { ApiError, parseInput, parseNoBody } from '../http/api-error';
 import { okOrThrow } from '../http/replies';
 import { SagaStarter } from './saga-starter';
 import type { GatewayConfig } from '../config';
@@ -31,7 +31,7 @@ export class TableController {
     const gameId = gameIdOf(raw);
     const input = parseInput(JoinBodySchema, body ?? {});
     const sagaId = idempotentId(req, 's');
-    return this.sagas.run(StartJoin, { sagaId, gameId, playerId, ...input }, res, (s) => ({ stack: (s.result?.stack as number | undefined) ?? null }));
+    return this.sagas.run(StartJoin, { sagaId, gameId, playerId, ...input }, req, res, (s) => ({ stack: (s.result?.stack as number | undefined) ?? null }));
   }
 
   /** POST /v1/games/:gameId/bets `{type, amount, number?}` → `{betId, sagaId, status}`. */
@@ -41,7 +41,7 @@ export class TableController {
     const input = parseInput(BetBodySchema, body ?? {});
     const sagaId = idempotentId(req, 's');
     const betId = idempotentId(req, 'b');
-    return this.sagas.run(StartBet, { sagaId, gameId, playerId, betId, ...input }, res, () => ({ betId }));
+    return this.sagas.run(StartBet, { sagaId, gameId, playerId, betId, ...input }, req, res, () => ({ betId }));
   }
 
   /**
@@ -49,10 +49,11 @@ export class TableController {
    * resolutions}`; 202 `{sagaId}` when the dice are still waiting for reveals.
    */
   @Post('roll')
-  async roll(@Param('gameId') raw: string, @CurrentPlayer() playerId: string, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async roll(@Param('gameId') raw: string, @CurrentPlayer() playerId: string, @Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const gameId = gameIdOf(raw);
+    parseNoBody(body);
     const sagaId = idempotentId(req, 's');
-    return this.sagas.run(StartRoll, { sagaId, gameId, playerId }, res, (s) => {
+    return this.sagas.run(StartRoll, { sagaId, gameId, playerId }, req, res, (s) => {
       const roll = s.result?.roll as RollOutcome | undefined;
       if (!roll) return {};
       return {
@@ -68,11 +69,15 @@ export class TableController {
 
   /** POST /v1/games/:gameId/leave → `{sagaId, status, returned}`; 409 NOT_SEATED when not at the table. */
   @Post('leave')
-  async leave(@Param('gameId') raw: string, @CurrentPlayer() playerId: string, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async leave(@Param('gameId') raw: string, @CurrentPlayer() playerId: string, @Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const gameId = gameIdOf(raw);
-    const { game } = okOrThrow(await this.bus.query(GetGame, { gameId }, { timeoutMs: this.config.REQUEST_TIMEOUT_MS }));
-    if (!game.players.some((p) => p.playerId === playerId)) throw new ApiError('NOT_SEATED', 'you are not seated at this table');
+    parseNoBody(body);
     const sagaId = idempotentId(req, 's');
-    return this.sagas.run(StartLeave, { sagaId, gameId, playerId }, res, (s) => ({ returned: (s.result?.returned as number | undefined) ?? null }));
+    // a retry that finds its leave done answers it, not NOT_SEATED: so the seat is checked only before a start
+    const seated = async () => {
+      const { game } = okOrThrow(await this.bus.query(GetGame, { gameId }, { timeoutMs: this.config.REQUEST_TIMEOUT_MS }));
+      if (!game.players.some((p) => p.playerId === playerId)) throw new ApiError('NOT_SEATED', 'you are not seated at this table');
+    };
+    return this.sagas.run(StartLeave, { sagaId, gameId, playerId }, req, res, (s) => ({ returned: (s.result?.returned as number | undefined) ?? null }), { precheck: seated });
   }
 }
