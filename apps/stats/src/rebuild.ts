@@ -19,6 +19,7 @@ export async function rebuildStats(nc: NatsConnection, { write = false, onProgre
   const checkpoints = await openCheckpoints(nc);
   const saved = await checkpoints.get(CHECKPOINT_KEY);
   const live = saved?.value.state ?? null;
+  // a live checkpoint of another version is replayed up to its position and differs
   const untilSeq = live?.lastSeq ?? 0;
   let last = 0;
   const rebuilt = await foldEvents(nc, emptyStats(), {

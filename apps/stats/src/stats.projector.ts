@@ -7,13 +7,19 @@ import { HEADER, STREAMS } from '@bitcraps/contracts';
 import { ensureStreams, KvDocuments, openBucket } from '@bitcraps/messaging';
 import { NATS_CONNECTION, SERVICE_CONFIG, SERVICE_METRICS } from '@bitcraps/service-kit';
 import type { ServiceMetrics } from '@bitcraps/telemetry';
-import { emptyStats, figures, fold, type StatsState } from './domain/projection';
+import { emptyStats, figures, fold, isCurrentState, totalPot, type StatsState } from './domain/projection';
 import { toStatsFact } from './event-mapping';
 import type { StatsConfig } from './config';
 
 export const CHECKPOINT_KEY = 'projection';
+// a state of another version parses (it is still a checkpoint) but is not resumed: see isCurrentState
 const CheckpointSchema = z.object({ state: z.custom<StatsState>((v) => typeof v === 'object' && v !== null && 'lastSeq' in v) });
 type Checkpoint = z.infer<typeof CheckpointSchema>;
+
+/** The checkpoint's state if this version of the fold can resume it, else null (fold again from the first event). */
+export function resumable(saved: Checkpoint | undefined | null): StatsState | null {
+  return saved && isCurrentState(saved.state) ? saved.state : null;
+}
 
 export function openCheckpoints(nc: NatsConnection, replicas = 1) {
   return openBucket(nc, 'stats', { replicas }).then((kv) => new KvDocuments<Checkpoint>(kv, CheckpointSchema));
@@ -42,7 +48,10 @@ export async function foldEvents(
     } catch {
       // not JSON: no fact, but the position still moves
     }
-    const fact = toStatsFact(m.subject, body, m.headers?.get(HEADER.orderingKey) || undefined);
+    const fact = toStatsFact(m.subject, body, {
+      gameId: m.headers?.get(HEADER.orderingKey) || undefined,
+      correlationId: m.headers?.get(HEADER.correlationId) || undefined,
+    });
     if (fact) fold(state, { seq: m.seq, at: m.time.getTime(), fact });
     else if (m.seq > state.lastSeq) state.lastSeq = m.seq;
     opts.onEvent?.(state);
@@ -84,9 +93,22 @@ export class StatsProjector implements OnApplicationBootstrap, OnApplicationShut
     gauge('house_profit_chips', 'House profit in chips', (f) => f.houseProfit);
     gauge('largest_pot_chips', 'Largest open stakes on one table', (f) => f.largestPot);
     gauge('players_peak', 'Most players seated at once', (f) => f.peakPlayers);
+    gauge('players_seated', 'Players seated across all tables', (f) => f.seatedPlayers);
+    gauge('games_closed_total', 'Games closed', (f) => f.closedGames);
+    gauge('games_per_second', 'Games created per second, over the span of EVT folded', (f) => f.gamesPerSecond);
+    gauge('game_length_average_ms', 'Average length of a closed game, creation to close', (f) => f.averageGameLengthMs);
     gauge('stats_events_folded', 'EVT sequence folded', (f) => f.eventsFolded);
     // DESIGN.md section 10 "total pot": the open stakes of every table, from the per-game pots of the projection
-    new Gauge({ name: 'bitcraps_total_pot_chips', help: 'Chips staked on open bets across all tables (the total pot)', registers: [metrics.registry], collect() { this.set(Object.values(thisState().games).reduce((sum, g) => sum + g.pot, 0)); } });
+    new Gauge({ name: 'bitcraps_total_pot_chips', help: 'Chips staked on open bets across all tables (the total pot)', registers: [metrics.registry], collect() { this.set(totalPot(thisState())); } });
+    // distributions: one series per label value, all of them present from the start
+    new Gauge({
+      name: 'bitcraps_roll_outcomes_total', help: 'Bets resolved by rolls, by outcome', labelNames: ['outcome'], registers: [metrics.registry],
+      collect() { for (const [outcome, n] of Object.entries(thisState().outcomes)) this.set({ outcome }, n); },
+    });
+    new Gauge({
+      name: 'bitcraps_dice_totals_total', help: 'Rolls by dice total (2..12)', labelNames: ['total'], registers: [metrics.registry],
+      collect() { for (const [total, n] of Object.entries(thisState().diceTotals)) this.set({ total }, n); },
+    });
   }
 
   get figures() {
@@ -97,7 +119,9 @@ export class StatsProjector implements OnApplicationBootstrap, OnApplicationShut
     await ensureStreams(await jetstreamManager(this.nc), { replicas: this.config.STREAM_REPLICAS });
     this.checkpoints = await openCheckpoints(this.nc, this.config.STREAM_REPLICAS);
     const saved = await this.checkpoints.get(CHECKPOINT_KEY);
-    if (saved) this.state = saved.value.state;
+    const state = resumable(saved?.value);
+    if (state) this.state = state;
+    else if (saved) this.logger.warn('the checkpoint is of another version of the projection: folding EVT again from the first event');
     this.logger.log(`resuming the projection after EVT sequence ${this.state.lastSeq}`);
     this.timer = setInterval(() => void this.checkpoint(), this.config.STATS_CHECKPOINT_MS);
     this.running = foldEvents(this.nc, this.state, { onEvent: () => (this.dirty = true), signal: this.signal }).catch((err) =>
@@ -112,7 +136,8 @@ export class StatsProjector implements OnApplicationBootstrap, OnApplicationShut
     const snapshot = JSON.parse(JSON.stringify(this.state)) as StatsState;
     try {
       await this.checkpoints.update(CHECKPOINT_KEY, (cur) =>
-        cur && cur.state.lastSeq >= snapshot.lastSeq ? { result: undefined } : { next: { state: snapshot }, result: undefined },
+        // a checkpoint of another version is replaced, whatever its position
+        cur && isCurrentState(cur.state) && cur.state.lastSeq >= snapshot.lastSeq ? { result: undefined } : { next: { state: snapshot }, result: undefined },
       );
     } catch (err) {
       this.dirty = true;

@@ -6,8 +6,10 @@
 export type StatsFact =
   | { kind: 'game-created'; gameId: string }
   | { kind: 'game-closed'; gameId: string }
-  | { kind: 'player-seated'; gameId: string; playerId: string }
-  | { kind: 'player-left'; gameId: string; playerId: string }
+  /** `seatId`: the seat's identity, the join saga's correlation id (a retried step keeps it). */
+  | { kind: 'player-seated'; gameId: string; playerId: string; seatId?: string }
+  /** `leaveId`: the leave's identity, its saga's correlation id; `returnedBets` came down with the player. */
+  | { kind: 'player-left'; gameId: string; playerId: string; leaveId?: string; returnedBets: Array<{ betId: string; amount: number }> }
   | { kind: 'bet-placed'; gameId: string; betId: string; amount: number }
   | { kind: 'bet-removed'; gameId: string; betId: string }
   | {
