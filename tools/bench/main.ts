@@ -86,8 +86,8 @@ async function main(): Promise<number> {
     perService: {
       // the memory run may hold more games than the default admission limit
       lifecycle: { MAX_CONCURRENT_GAMES: String(Math.max(10_000, (opts.games ?? 0) + 20_000)) },
-      ...(opts.profile ? { [opts.profile]: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } } : {}),
     },
+    ...(opts.profile ? { nodeArgs: { [opts.profile]: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } } : {}),
   });
   const api = new HttpClient(stack.gateways[0]!, { timeoutMs: 40_000 });
   const recorder = new Recorder(EXPECTED_REFUSALS);

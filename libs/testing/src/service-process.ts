@@ -32,6 +32,8 @@ export class ServiceProcess {
     readonly app: string,
     readonly httpPort: number,
     private readonly env: Record<string, string>,
+    /** Node flags before the script, such as `--cpu-prof` (which NODE_OPTIONS refuses). */
+    private readonly nodeArgs: readonly string[] = [],
   ) {}
 
   get pid(): number | undefined {
@@ -51,7 +53,7 @@ export class ServiceProcess {
   async start(timeoutMs = 60_000): Promise<this> {
     this.out = '';
     const main = join(ROOT, 'apps', this.app, 'src', 'main.ts');
-    this.proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', main], {
+    this.proc = spawn(process.execPath, [...this.nodeArgs, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', main], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'warn', ...this.env, HTTP_PORT: String(this.httpPort), TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
       stdio: ['ignore', 'pipe', 'pipe'],

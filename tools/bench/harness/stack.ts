@@ -15,6 +15,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Extra environment per service. */
   perService?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Node flags per service (e.g. `--cpu-prof`). */
+  nodeArgs?: Partial<Record<ServiceName, string[]>>;
   /** Progress lines. */
   log?: (line: string) => void;
   /** How long one process may take to answer /health/ready. */
@@ -92,7 +94,7 @@ export class Stack {
     const replicas: Replica[] = [];
     for (const service of SERVICES) {
       for (let index = 0; index < opts.replicas; index++) {
-        replicas.push({ service, index, proc: new ServiceProcess(service, await uniqueFreePort(), { ...base, ...(opts.perService?.[service] ?? {}) }) });
+        replicas.push({ service, index, proc: new ServiceProcess(service, await uniqueFreePort(), { ...base, ...(opts.perService?.[service] ?? {}) }, opts.nodeArgs?.[service]) });
       }
     }
     const stack = new Stack(infra, replicas);
