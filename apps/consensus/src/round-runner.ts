@@ -118,6 +118,18 @@ export class RoundRunner {
     throw new Error(`lifecycle could not tell the settings of ${gameId}: ${reply.code} ${reply.message}`);
   }
 
+  /**
+   * The roll lifecycle holds reserved for the game (betting on it closed at check-shooter),
+   * null when none or when lifecycle knows no such game (then nothing can be reserved).
+   * Throws when lifecycle does not answer: the command is redelivered later.
+   */
+  async reservedRoll(gameId: string): Promise<number | null> {
+    const reply = await this.bus.query(GetGame, { gameId }, { timeoutMs: 5_000 });
+    if (reply.ok) return reply.game.pendingRoll ?? null;
+    if (reply.code === 'GAME_NOT_FOUND') return null;
+    throw new Error(`lifecycle could not tell whether betting on ${gameId} is closed: ${reply.code} ${reply.message}`);
+  }
+
   /** Resolves when a write to the game in this process happened, or at `until` (at most one poll interval). */
   waitForChange(gameId: string, until: number, pollMs: number): Promise<void> {
     return new Promise((resolve) => {

@@ -6,6 +6,8 @@ import { JetStreamClientProxy, waitFor } from '@bitcraps/messaging';
 import { createServiceApp, type ServiceApp } from '@bitcraps/service-kit';
 import { Infrastructure } from '@bitcraps/testing';
 import { consensusService } from '../src/consensus.service';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the real lifecycle answers consensus's questions (is betting closed?), as in production
+import { lifecycleService } from '../../lifecycle/src/lifecycle.service';
 import { RoundTimers } from '../src/timers/round-timers';
 
 export interface SeenEvent {
@@ -15,12 +17,13 @@ export interface SeenEvent {
 }
 
 /**
- * A private NATS + Redis (the stream names CMD and EVT are fixed), consensus in this
- * process, a command client, and a plain subscriber that records every consensus event
+ * A private NATS + Redis (the stream names CMD and EVT are fixed), consensus and the
+ * lifecycle it asks (games, reserved rolls) in this process, a command client, and a plain subscriber that records every consensus event
  * as published (also those JetStream drops as duplicates).
  */
 export class ConsensusHarness {
   app!: ServiceApp;
+  lifecycle!: ServiceApp;
   client!: JetStreamClientProxy;
   readonly events: SeenEvent[] = [];
   private sub?: Subscription;
@@ -37,12 +40,10 @@ export class ConsensusHarness {
       },
     });
     await nc.flush();
+    const base = { ...process.env, NATS_URL: h.infra.natsUrl, REDIS_URL: h.infra.redisUrl, HTTP_PORT: '0', LOG_LEVEL: 'error' };
+    h.lifecycle = await createServiceApp(lifecycleService, base);
     h.app = await createServiceApp(consensusService, {
-      ...process.env,
-      NATS_URL: h.infra.natsUrl,
-      REDIS_URL: h.infra.redisUrl,
-      HTTP_PORT: '0',
-      LOG_LEVEL: 'error',
+      ...base,
       TIMEOUT_SWEEP_INTERVAL_MS: '25',
       ROLL_POLL_INTERVAL_MS: '25',
       ...env,
@@ -80,6 +81,7 @@ export class ConsensusHarness {
   async stop(): Promise<void> {
     this.sub?.unsubscribe();
     await this.app?.close();
+    await this.lifecycle?.close();
     await this.client?.close();
     await this.infra.stop();
   }

@@ -1,9 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Subscription } from '@nats-io/transport-node';
 import {
   AddParticipant,
+  CancelRoll,
+  CheckShooter,
   CommitSeed,
+  CreateGame,
   GetRollProof,
   GetRoundStatus,
   PrepareGame,
@@ -11,6 +13,7 @@ import {
   RemoveParticipant,
   RevealSeed,
   RevealsRequested,
+  SeatPlayer,
   type ConsensusSettings,
 } from '@bitcraps/contracts';
 import { waitFor } from '@bitcraps/messaging';
@@ -141,6 +144,34 @@ describe('consensus: commit-reveal dice over JetStream', () => {
     expect(await h.send(CommitSeed, { gameId, playerId: newPlayerId(), commitment: commitment(seed('x')) })).toMatchObject({ ok: false, code: 'NOT_SEATED' });
   });
 
+  it('refuses a commitment sent after check-shooter closed betting and before produce-roll; a cancelled roll reopens them', async () => {
+    // a real lifecycle game: the reservation consensus asks about is lifecycle's
+    const gameId = newGameId();
+    const [a, b] = [newPlayerId(), newPlayerId()];
+    ok(await h.send(CreateGame, { gameId, createdBy: a, settings: { revealTimeoutMs: 1_500 } }));
+    for (const p of [a, b]) {
+      ok(await h.send(SeatPlayer, { gameId, playerId: p, buyIn: 100, opId: `seat-${p}` }));
+      ok(await h.send(AddParticipant, { gameId, playerId: p, opId: `join-${p}` }));
+    }
+    ok(await h.send(CommitSeed, { gameId, playerId: a, commitment: commitment(seed(`a/${gameId}`)) }));
+    expect(ok(await h.send(CheckShooter, { gameId, playerId: a, opId: 'roll-1:check' })).rollIndex).toBe(1);
+
+    // the window: betting closed, produce-roll not sent yet
+    expect(await h.send(CommitSeed, { gameId, playerId: b, commitment: commitment(seed(`b/${gameId}`)) })).toMatchObject({
+      ok: false,
+      code: 'CONFLICT',
+      message: expect.stringMatching(/betting on roll 1 is closed/),
+    });
+    expect((await status(gameId)).round).toMatchObject({ rollIndex: 1, status: 'committing', commitments: [{ playerId: a }] });
+    // the commitment made while betting was open, redelivered, still answers ok
+    expect(ok(await h.send(CommitSeed, { gameId, playerId: a, commitment: commitment(seed(`a/${gameId}`)) })).rollIndex).toBe(1);
+
+    // the roll is cancelled (its saga compensated): betting and commitments reopen
+    ok(await h.send(CancelRoll, { gameId, checkOpId: 'roll-1:check' }));
+    ok(await h.send(CommitSeed, { gameId, playerId: b, commitment: commitment(seed(`b/${gameId}`)) }));
+    expect((await status(gameId)).round.commitments.map((c) => c.playerId).sort()).toEqual([a, b].sort());
+  });
+
   it('burns a join whose compensation arrived first, and removes a participant idempotently', async () => {
     const gameId = newGameId();
     const p = newPlayerId();
@@ -154,28 +185,10 @@ describe('consensus: commit-reveal dice over JetStream', () => {
   });
 
   describe('settings from lifecycle', () => {
-    let responder: Subscription;
-    const known = newGameId();
-    beforeAll(async () => {
-      // stands in for lifecycle's get-game read (consensus asks it once per game it has not seen)
-      const nc = await h.client.connect();
-      responder = nc.subscribe('qry.lifecycle.get-game', {
-        queue: 'lifecycle',
-        callback: (_err, msg) => {
-          const { gameId } = JSON.parse(msg.string());
-          if (gameId !== known) {
-            msg.respond(JSON.stringify({ ok: false, code: 'GAME_NOT_FOUND', message: 'no such game' }));
-            return;
-          }
-          const config = { minBet: 1, maxBet: 10_000, minBuyIn: 10, maxBuyIn: 100_000, maxPlayers: 10, maxBetsPerPlayer: 50, allowedBets: ['pass'], maxOdds: '3-4-5', inactivityTimeoutMs: 3_600_000, rollTimeoutMs: 30_000, revealTimeoutMs: 2_000, voteTimeoutMs: 1_000, consensus: 'quorum', private: false };
-          msg.respond(JSON.stringify({ ok: true, game: { gameId, status: 'open', phase: 'come-out', point: null, shooter: null, players: [], bets: [], rollCount: 0, createdBy: newPlayerId(), createdAt: new Date().toISOString(), config } }));
-        },
-      });
-      await nc.flush();
-    });
-    afterAll(() => responder?.unsubscribe());
-
     it('reads a game\'s settings from lifecycle when the join carries none', async () => {
+      // consensus asks lifecycle's get-game once per game it has not seen
+      const known = newGameId();
+      ok(await h.send(CreateGame, { gameId: known, createdBy: newPlayerId(), settings: { consensus: 'quorum' } }));
       expect(await h.send(AddParticipant, { gameId: known, playerId: newPlayerId(), opId: 'j1' })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', message: expect.stringMatching(/quorum table/) });
       expect((await status(known)).round.mode).toBe('quorum');
       expect(await h.send(AddParticipant, { gameId: newGameId(), playerId: newPlayerId(), opId: 'j1' })).toMatchObject({ ok: false, code: 'GAME_NOT_FOUND' });

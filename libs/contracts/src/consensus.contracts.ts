@@ -165,10 +165,11 @@ export const RemoveParticipant = defineCommand({
 });
 
 /**
- * A participant commits `SHA-256(seed)` for the next roll, while its round accepts
- * commitments (until produce-roll starts the roll). Idempotent by value. Refusals:
- * GAME_NOT_FOUND, NOT_SEATED (not a participant), CONFLICT (the roll started, or another
- * commitment for this roll, or `rollIndex` is not the open round).
+ * A participant commits `SHA-256(seed)` for the next roll, while betting on it is open
+ * (until lifecycle's check-shooter reserves it; consensus asks lifecycle). Idempotent by
+ * value. Refusals: GAME_NOT_FOUND, NOT_SEATED (not a participant), CONFLICT (betting on
+ * the roll closed or the roll started, or another commitment for this roll, or
+ * `rollIndex` is not the open round).
  */
 export const CommitSeed = defineCommand({
   service: 'consensus',

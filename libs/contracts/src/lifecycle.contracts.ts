@@ -54,6 +54,12 @@ export const GameViewSchema = z.object({
   config: GameConfigSchema,
   /** Set while an operator holds the game suspended. */
   suspension: z.object({ reason: z.string(), at: z.string() }).nullable().optional(),
+  /**
+   * The roll the shooter started (check-shooter reserved it) and that is not applied or
+   * cancelled yet: betting on it is closed, and so are commitments to it (consensus asks).
+   * Absent when no roll is reserved.
+   */
+  pendingRoll: z.number().int().min(1).optional(),
 });
 export type GameView = z.infer<typeof GameViewSchema>;
 

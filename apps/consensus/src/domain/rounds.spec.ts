@@ -86,6 +86,21 @@ describe('rounds: commit, reveal, roll', () => {
     expect(commitSeed(g, { gameId: GAME, playerId: B, commitment: commitment(seed('b')), rollIndex: 2 }).reply).toMatchObject({ ok: false, code: 'CONFLICT' });
   });
 
+  it('refuses a commitment to a roll lifecycle reserved (betting closed at check-shooter, before produce-roll); a replay still answers ok', () => {
+    const ctx = testCtx();
+    const g = must(commitSeed(table(ctx), { gameId: GAME, playerId: A, commitment: commitment(seed('a')) }, null));
+    const late = commitSeed(g, { gameId: GAME, playerId: B, commitment: commitment(seed('b')) }, 1);
+    expect(late).toEqual({ reply: expect.objectContaining({ ok: false, code: 'CONFLICT', message: expect.stringMatching(/betting on roll 1 is closed/) }) });
+    expect(late.next).toBeUndefined();
+    // the one committed before betting closed is redelivered: same answer, nothing written
+    expect(commitSeed(g, { gameId: GAME, playerId: A, commitment: commitment(seed('a')) }, 1)).toEqual({ reply: expect.objectContaining({ ok: true, rollIndex: 1 }) });
+    // a reserved roll before this round (its dice are out, not yet applied) does not close this one
+    const rolled = startRoll(g, { gameId: GAME, rollIndex: 1, opId: 'r1' }, ctx).next!;
+    const revealed = advance(must(revealSeed(rolled, { gameId: GAME, playerId: A, seed: seed('a') }, ctx.now)), ctx);
+    expect(currentRound(revealed)).toMatchObject({ rollIndex: 2, status: 'committing' });
+    expect(commitSeed(revealed, { gameId: GAME, playerId: B, commitment: commitment(seed('b2')) }, 1).reply).toMatchObject({ ok: true, rollIndex: 2 });
+  });
+
   it('answers a redelivered commit or reveal as the first time after its round moved on, and commits nothing to the next round', () => {
     const ctx = testCtx();
     let g = must(commitSeed(table(ctx), { gameId: GAME, playerId: A, commitment: commitment(seed('a')) }));

@@ -47,8 +47,13 @@ export type ProduceReply = ReplyOf<typeof ProduceRoll>;
  * only when the roll is applied, after these dice).
  */
 
-/** A participant commits SHA-256(seed) for the round open for commitments. */
-export function commitSeed(g: ConsensusGame, cmd: PayloadOf<typeof CommitSeed>): Decision<CommitReply> {
+/**
+ * A participant commits SHA-256(seed) for the round open for commitments, while betting
+ * on that roll is open. `reservedRoll`: the roll lifecycle holds reserved (check-shooter
+ * closed its betting; null when none), asked before this decision: a commitment to that
+ * roll or an earlier one is refused, as after produce-roll started it.
+ */
+export function commitSeed(g: ConsensusGame, cmd: PayloadOf<typeof CommitSeed>, reservedRoll: number | null = null): Decision<CommitReply> {
   const commitment = cmd.commitment.toLowerCase();
   // a redelivery after its round moved on answers as the first time, and never commits to a later round
   // (so a seed used before counts as that replay: seeds must be fresh for every roll)
@@ -62,6 +67,9 @@ export function commitSeed(g: ConsensusGame, cmd: PayloadOf<typeof CommitSeed>):
     return { reply: refuse('CONFLICT', `commitments are open for roll ${round.rollIndex}, not ${cmd.rollIndex}`) };
   }
   if (round.status !== 'committing') return { reply: refuse('CONFLICT', `roll ${round.rollIndex} has started: commitments are closed`) };
+  if (reservedRoll !== null && reservedRoll >= round.rollIndex) {
+    return { reply: refuse('CONFLICT', `betting on roll ${reservedRoll} is closed (the shooter is rolling): commitments are closed`) };
+  }
   const reply: CommitReply = { ok: true, commitment, rollIndex: round.rollIndex, houseCommitment: round.houseCommitment };
   const mine = round.commitments.find((c) => c.playerId === cmd.playerId);
   if (mine) return mine.commitment === commitment ? { reply } : { reply: refuse('CONFLICT', `you committed another seed for roll ${round.rollIndex}`) };

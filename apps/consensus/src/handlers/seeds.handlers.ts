@@ -14,7 +14,10 @@ export class SeedsHandlers {
 
   @OnCommand(CommitSeed, { orderingKey: byGame })
   async commit(cmd: PayloadOf<typeof CommitSeed>): Promise<ReplyOf<typeof CommitSeed>> {
-    return (await this.runner.write(cmd.gameId, (g) => (g ? commitSeed(g, cmd) : { reply: noGame(cmd.gameId) }))).reply;
+    // asked first: a commitment accepted on this answer is one sent while betting was open (nothing
+    // about the roll is known between the answer and the write; produce-roll still closes the round)
+    const reserved = await this.runner.reservedRoll(cmd.gameId);
+    return (await this.runner.write(cmd.gameId, (g) => (g ? commitSeed(g, cmd, reserved) : { reply: noGame(cmd.gameId) }))).reply;
   }
 
   @OnCommand(RevealSeed, { orderingKey: byGame })

@@ -37,12 +37,16 @@ describe('newGame', () => {
 });
 
 describe('toGameView', () => {
-  it('shows the table, never the bookkeeping (ops, fence, deadlines, reserved roll)', () => {
+  it('shows the table, never the bookkeeping (ops, fence, deadlines, the reserved roll\'s op)', () => {
     const g = newGame({ gameId, createdBy, settings: {} }, now) as never as Parameters<typeof toGameView>[0];
     const record = { ...g, fence: 7, ops: [{ key: 'seat:x', reply: { ok: true } }], pendingRoll: { rollIndex: 1, opId: 'r', at: '' } };
-    expect(Object.keys(toGameView(record)).sort()).toEqual(
-      ['bets', 'config', 'createdAt', 'createdBy', 'gameId', 'phase', 'players', 'point', 'rollCount', 'shooter', 'status', 'suspension'].sort(),
+    const view = toGameView(record);
+    expect(Object.keys(view).sort()).toEqual(
+      ['bets', 'config', 'createdAt', 'createdBy', 'gameId', 'pendingRoll', 'phase', 'players', 'point', 'rollCount', 'shooter', 'status', 'suspension'].sort(),
     );
+    // betting on roll 1 is closed: only its index shows (consensus closes the commitments on it)
+    expect(view.pendingRoll).toBe(1);
+    expect('pendingRoll' in toGameView(g)).toBe(false);
   });
 
   it('starts the inactivity clock at creation', () => {

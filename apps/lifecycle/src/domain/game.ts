@@ -154,6 +154,7 @@ export function toGameView(g: GameRecord): GameView {
     createdAt: g.createdAt,
     config: g.config,
     suspension: g.suspension,
+    ...(g.pendingRoll ? { pendingRoll: g.pendingRoll.rollIndex } : {}),
   };
 }
 
