@@ -4,6 +4,7 @@ import { PlayerIdSchema } from './ids';
 import { PlayerNameSchema } from './player.contracts';
 import { BetTypeSchema, GameSettingsInputSchema } from './game-settings';
 import { Ed25519PublicKeySchema } from './public-key';
+import { AdminReasonSchema } from './lifecycle.contracts';
 
 /** Bodies of the gateway's HTTP API (DESIGN.md section 8). */
 export const CreatePlayerBodySchema = z.strictObject({
@@ -33,3 +34,13 @@ export const BetBodySchema = z.strictObject({
   amount: PositiveChipsSchema,
   number: z.number().int().min(2).max(12).optional(),
 });
+
+/** POST /v1/admin/bankroll/fund: chips an operator adds to the house bankroll. */
+export const FundBankrollBodySchema = z.strictObject({
+  amount: PositiveChipsSchema,
+  /** Why: logged by the gateway with the operation's id. */
+  reason: AdminReasonSchema.optional(),
+});
+
+/** Its answer: the operation (once per id, whatever the retries) and the bankroll after it. */
+export const FundBankrollAnswerSchema = z.object({ opId: z.string(), amount: PositiveChipsSchema, bankroll: ChipsSchema });

@@ -1,12 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Logger, Param, Post, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { GameIdSchema, GetTreasuryAudit, GetWalletTotals, ListSagas, ResumeGame, SuspendGame } from '@bitcraps/contracts';
+import { FundBankroll, FundBankrollBodySchema, GameIdSchema, GetTreasuryAudit, GetWalletTotals, ListSagas, ResumeGame, SuspendGame } from '@bitcraps/contracts';
 import type { JetStreamClientProxy } from '@bitcraps/messaging';
 import { COMMAND_BUS, SERVICE_CONFIG } from '@bitcraps/service-kit';
 import { AdminGuard } from '../auth/admin.guard';
 import { ApiError, parseInput } from '../http/api-error';
 import { okOrThrow } from '../http/replies';
+import { uuidFromKey } from '../idempotency/idempotency-key';
+import { idempotencyOf } from '../idempotency/idempotent-id';
 import { assembleAudit } from './audit';
 import type { GatewayConfig } from '../config';
 
@@ -16,6 +19,8 @@ const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500) })
 @Controller('v1')
 @UseGuards(AdminGuard)
 export class AdminController {
+  private readonly logger = new Logger('admin');
+
   constructor(
     @Inject(COMMAND_BUS) private readonly bus: JetStreamClientProxy,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
@@ -31,6 +36,24 @@ export class AdminController {
       this.bus.query(ListSagas, { unfinishedOnly: true }, { timeoutMs: t }),
     ]);
     return assembleAudit(okOrThrow(wallets), okOrThrow(treasury).audit, okOrThrow(sagas).sagas.length);
+  }
+
+  /**
+   * POST /v1/admin/bankroll/fund `{amount, reason?}` → `{opId, amount, bankroll}`: adds
+   * chips to the house bankroll (the audit counts them in `bankrollAdditions`). The op id
+   * derives from the Idempotency-Key alone, not from who sends it (the admin token has
+   * no player, so the key's record is per address): a retry with the key funds once.
+   */
+  @Post('admin/bankroll/fund')
+  @HttpCode(200)
+  async fund(@Body() body: unknown, @Req() req: Request) {
+    const { amount, reason } = parseInput(FundBankrollBodySchema, body ?? {});
+    const idem = idempotencyOf(req);
+    const opId = `admin:fund:${idem ? uuidFromKey('admin', idem.key, 'fund-bankroll') : randomUUID()}`;
+    const reply = await this.bus.command(FundBankroll, { opId, amount }, { timeoutMs: this.config.REQUEST_TIMEOUT_MS });
+    const { bankroll } = okOrThrow(reply);
+    this.logger.log(`bankroll funded with ${amount} by ${opId} (now ${bankroll}): ${reason ?? 'no reason given'}`);
+    return { opId, amount, bankroll };
   }
 
   /** POST /v1/games/:gameId/suspend `{reason}`: the game refuses joins, bets and rolls. */
