@@ -59,7 +59,7 @@ describe('every service boots', () => {
     const backends: ServiceApp[] = [];
     const gateway = new ServiceProcess('gateway', await freePort(), { NATS_URL: infra.natsUrl, REDIS_URL: infra.redisUrl, RATE_LIMITS: 'off', ADMIN_TOKEN: ADMIN });
     try {
-      for (const def of [playerService, lifecycleService, treasuryService, consensusService, orchestratorService]) backends.push(await createServiceApp(def, env));
+      for (const def of [playerService, lifecycleService, treasuryService, consensusService, orchestratorService]) backends.push(await createServiceApp(def as never, env));
       await gateway.start();
       const post = async (path: string, body: unknown, token?: string) =>
         (await (
