@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { jetstream, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { defineCommand, defineQuery, PositiveChipsSchema, refuse, type PayloadOf } from '@bitcraps/contracts';
-import { Infrastructure } from '@bitcraps/testing';
+import { encodeText, hostileBody, hostileEnvelope, Infrastructure, MAX_PAYLOAD, rawBytes, weirdNumber } from '@bitcraps/testing';
 import { connectNats, JetStreamClientProxy, JetStreamServer, OnCommand, OnQuery, waitFor } from '../src';
 
 /**
@@ -60,79 +60,23 @@ interface Hostile {
   body: Uint8Array;
 }
 
-const enc = (s: string) => new TextEncoder().encode(s);
-/** nats-server's default max_payload (headers included). */
-const MAX_PAYLOAD = 1_048_576;
-
-/** Header values as a sender may write them (NATS forbids CR and LF, and trims). */
-const headerValue = fc.oneof(
-  fc.string({ maxLength: 40 }),
-  fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.constantFrom('', ' ', '1', '2', '0', '-1', 'NaN', '1e309', '0x1', 'null', 'undefined', '__proto__', 'constructor', '../../x', '%00', '\u0000', '\u202e', 'ü', '🎲'),
-  fc.string({ minLength: 100, maxLength: 3_000 }),
-).map((v) => v.replace(/[\r\n]/g, ' '));
-
-/** Header names: the envelope's own, JetStream's control headers, and noise (printable ASCII, no colon). */
-const headerName = fc.oneof(
-  fc.constantFrom('Nats-Msg-Id', 'correlation-id', 'causation-id', 'version', 'traceparent', 'tracestate', 'idempotency-key', 'ordering-key', 'dlq-reason', 'dlq-subject', 'Nats-Expected-Stream', '__proto__', 'constructor'),
-  fc.string({ unit: fc.integer({ min: 33, max: 126 }).filter((c) => c !== 58).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 }),
-);
-
+const enc = encodeText;
 const goodId = () => `fz-${randomUUID()}`;
-
-/** An envelope: valid, or with parts missing, wrong or strange. */
-const envelope = fc
-  .record({
-    msgId: fc.oneof(fc.constant('valid'), fc.constant('missing'), headerValue),
-    correlationId: fc.oneof(fc.constant('valid'), fc.constant('missing'), headerValue),
-    version: fc.oneof(fc.constant('1'), fc.constant('missing'), headerValue),
-    extra: fc.array(fc.tuple(headerName, headerValue), { maxLength: 4 }),
-    unique: fc.uuid(),
-  })
-  .map(({ msgId, correlationId, version, extra, unique }) => {
-    const h: Array<[string, string]> = [];
-    // ids carry a unique part, so JetStream's de-duplication keeps every message
-    if (msgId !== 'missing') h.push(['Nats-Msg-Id', msgId === 'valid' ? `fz-${unique}` : `${msgId}${unique}`]);
-    if (correlationId !== 'missing') h.push(['correlation-id', correlationId === 'valid' ? `fz-${unique}` : correlationId]);
-    if (version !== 'missing') h.push(['version', version]);
-    // the expected stream is the one published to, so the publish itself is accepted
-    return [...h, ...extra.map(([k, v]) => [k, k === 'Nats-Expected-Stream' ? 'CMD' : v] as [string, string])];
-  });
 
 const validPayload = fc.record({ id: fc.string({ minLength: 1, maxLength: 64 }), amount: fc.integer({ min: 1, max: 2_000 }), note: fc.constantFrom(undefined, 'hi', 'explode') });
 
-const weirdNumber = fc.oneof(
-  fc.double({ noNaN: false }),
-  fc.integer({ min: -1_000_000, max: 0 }),
-  fc.constantFrom(Number.MAX_SAFE_INTEGER + 2, 1e308, -0, 0.5, Number.MIN_VALUE),
-);
-
-/** Bodies: shapes near the schema, any JSON, raw text, bytes, prototype keys, nesting, truncation. */
-const body = fc.oneof(
-  validPayload.map((p) => JSON.stringify(p)),
-  fc.record({ id: fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.array(fc.string())), amount: fc.oneof(weirdNumber, fc.string(), fc.constant(null)), note: fc.anything() }, { requiredKeys: [] }).map((p) => JSON.stringify(p) ?? 'null'),
-  fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
-  fc.constantFrom('', ' ', 'null', 'true', '[]', '{}', '{', '"x"', 'NaN', 'Infinity', '1e309', '-0', 'undefined', '{"id":"a","amount":1e309}', '{"id":"a","amount":"1"}'),
-  fc.constantFrom(
-    '{"__proto__":{"polluted":true},"id":"p","amount":1}',
-    '{"constructor":{"prototype":{"polluted":true}},"id":"p","amount":1}',
-    '{"id":"p","amount":1,"__proto__":{"amount":-5}}',
+/** Bodies (libs/testing's hostile bodies) around valid payloads and shapes near the schema with wrong values. */
+const body = hostileBody(
+  fc.oneof(
+    validPayload.map((p) => JSON.stringify(p)),
+    fc.record({ id: fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.array(fc.string())), amount: fc.oneof(weirdNumber, fc.string(), fc.constant(null)), note: fc.anything() }, { requiredKeys: [] }).map((p) => JSON.stringify(p) ?? 'null'),
   ),
-  validPayload.chain((p) => {
-    const text = JSON.stringify(p);
-    return fc.integer({ min: 0, max: text.length - 1 }).map((n) => text.slice(0, n));
-  }),
-  fc.integer({ min: 1, max: 5_000 }).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`),
-  fc.integer({ min: 1, max: 2_000 }).map((n) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`),
-  fc.integer({ min: 101, max: 5_000 }).map((n) => JSON.stringify({ id: 'big', amount: 1, note: 'x'.repeat(n) })),
-  fc.string({ unit: 'grapheme', maxLength: 200 }),
-).map(enc);
-
-const rawBytes = fc.uint8Array({ maxLength: 300 });
+  ['note', 'id', 'amount'],
+);
 
 const hostile: fc.Arbitrary<Hostile> = fc.record({
   verb: fc.oneof({ weight: 8, arbitrary: fc.constant('work') }, { weight: 1, arbitrary: fc.constantFrom('peek', 'Work', 'work.extra', 'nope', 'wörk', '_') }),
-  headers: envelope,
+  headers: hostileEnvelope('CMD'),
   body: fc.oneof({ weight: 6, arbitrary: body }, { weight: 1, arbitrary: rawBytes }),
 });
 
