@@ -311,6 +311,18 @@ describe('security: who may do what at every endpoint', () => {
       rule: 'operators only',
       asAdmin: async () => expect(await call('GET', '/v1/audit', { token: ADMIN })).toMatchObject({ status: 200, body: { balanced: true } }),
     },
+    'POST /v1/admin/bankroll/fund': {
+      rule: 'operators only; once per Idempotency-Key',
+      body: { amount: 1_000, reason: 'security e2e' },
+      asAdmin: async () => {
+        const before = await quietAudit();
+        const fund = () => call('POST', '/v1/admin/bankroll/fund', { token: ADMIN, body: { amount: 1_000, reason: 'security e2e' }, headers: { 'idempotency-key': 'security-fund-once' } });
+        const first = await fund();
+        expect(first).toMatchObject({ status: 200, body: { amount: 1_000, bankroll: before.bankroll + 1_000 } });
+        expect(await fund()).toMatchObject({ status: 200, replayed: true, body: first.body });
+        expect(await quietAudit()).toMatchObject({ bankroll: before.bankroll + 1_000, balanced: true });
+      },
+    },
     'GET /ops': { rule: 'public page without data or secrets (it reads the admin routes with the token it asks for)', asAnyone: async (c) => publicOnly(await call('GET', '/ops'), c) },
     'GET /v1/ops/state': {
       rule: 'operators only',
