@@ -22,11 +22,13 @@ export class PlayerHandlers {
     const refused = checkDeposit(cmd.deposit, this.config.FAUCET_MAX);
     if (refused) return refused;
     const account = openAccount(cmd, new Date());
-    if (!(await this.accounts.create(account))) {
-      const raced = await this.accounts.get(cmd.playerId);
-      if (raced) return { ok: true, player: toPlayerView(raced) };
-    }
-    return { ok: true, player: toPlayerView(account) };
+    if (await this.accounts.create(account)) return { ok: true, player: toPlayerView(account) };
+    // another delivery created it first: answer what it wrote, never the account not written
+    const raced = await this.accounts.get(cmd.playerId);
+    if (raced) return { ok: true, player: toPlayerView(raced) };
+    // the key exists but reads as nothing (deleted meanwhile): an outage, not an answer;
+    // the exception makes JetStream redeliver the command, which decides again
+    throw new Error(`account ${cmd.playerId} could not be created nor read back`);
   }
 
   @OnQuery(GetPlayer)
