@@ -11,7 +11,7 @@ import { connect, headers } from '@nats-io/transport-node';
 import { CEILING } from './phases/ceiling-layout';
 
 async function main(): Promise<void> {
-  const nc = await connect({ servers: process.env.NATS_URL!, name: 'ceiling-responder' });
+  const nc = await connect({ servers: process.env.NATS_URL!, name: 'ceiling-responder', noAsyncTraces: true });
   const js = jetstream(nc);
   const kv = await new Kvm(nc).open(CEILING.serviceBucket);
   const concurrency = Number(process.env.CONCURRENCY ?? 32);

@@ -27,7 +27,7 @@ const ROOT = join(__dirname, '..', '..', '..');
  * `sagas` sagas with `clients` at once, as the join benchmark.
  */
 export async function bareJetStreamCeiling(natsUrl: string, sagas: number, clients: number): Promise<CeilingRun> {
-  const nc = await connect({ servers: natsUrl, name: 'bench-ceiling' });
+  const nc = await connect({ servers: natsUrl, name: 'bench-ceiling', noAsyncTraces: true });
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: CEILING.commandStream, subjects: [`${CEILING.commandPrefix}.>`], retention: RetentionPolicy.Workqueue, storage: StorageType.File, duplicate_window: nanos(120_000) });
   await jsm.streams.add({ name: CEILING.eventStream, subjects: [`${CEILING.eventPrefix}.>`], retention: RetentionPolicy.Limits, storage: StorageType.File, duplicate_window: nanos(120_000) });
