@@ -337,6 +337,32 @@ export const QuorumFailed = defineEvent({
   }),
 });
 
+/**
+ * `GET /v1/games/:gameId/rounds/current`: the round open for commitments (or, while the
+ * shooter's roll is under way, that roll), with the house's `SHA-256(houseSeed)`, published
+ * before betting on the roll opens so that anyone can check it against the roll's proof.
+ * No seeds.
+ */
+export const CurrentRoundSchema = z.object({
+  gameId: GameIdSchema,
+  rollIndex: z.number().int().min(1),
+  status: RoundStatusSchema,
+  mode: ConsensusModeSchema.nullable(),
+  houseCommitment: CommitmentSchema,
+  commitments: z.array(z.object({ playerId: PlayerIdSchema, commitment: CommitmentSchema, revealed: z.boolean() })),
+});
+export type CurrentRound = z.infer<typeof CurrentRoundSchema>;
+
+/**
+ * `POST /v1/games/:gameId/rolls/:rollIndex/resolve` (operators), after a failed quorum:
+ * `accept` finalizes the round with the dice its seeds gave (the only decision: those
+ * dice are public in the proof, so voiding and re-rolling would let a result be chosen).
+ * The roll saga was compensated when the quorum failed; once the game is resumed the
+ * shooter rolls that index again and gets these dice.
+ */
+export const ResolveRoundBodySchema = z.strictObject({ decision: z.literal('accept'), reason: AdminReasonSchema });
+export const ResolvedRoundSchema = z.object({ rollIndex: z.number().int().min(1), status: RoundStatusSchema, dice: RollDiceSchema });
+
 /** HTTP bodies (DESIGN.md section 8): `POST /v1/games/:gameId/commitments`, `/reveals`, and votes at quorum tables. */
 export const CommitmentBodySchema = z.strictObject({ commitment: CommitmentSchema, rollIndex: z.number().int().min(1).optional() });
 export const RevealBodySchema = z.strictObject({ seed: SeedSchema, rollIndex: z.number().int().min(1).optional() });

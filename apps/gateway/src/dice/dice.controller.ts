@@ -1,7 +1,22 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { CommitmentBodySchema, CommitSeed, GameIdSchema, GetRollProof, RevealBodySchema, RevealSeed, SubmitVote, VoteBodySchema } from '@bitcraps/contracts';
+import { randomUUID } from 'node:crypto';
+import {
+  CommitmentBodySchema,
+  CommitSeed,
+  GameIdSchema,
+  GetRollProof,
+  GetRoundStatus,
+  ResolveRound,
+  ResolveRoundBodySchema,
+  RevealBodySchema,
+  RevealSeed,
+  SubmitVote,
+  VoteBodySchema,
+  type CurrentRound,
+} from '@bitcraps/contracts';
 import type { JetStreamClientProxy } from '@bitcraps/messaging';
 import { COMMAND_BUS, SERVICE_CONFIG } from '@bitcraps/service-kit';
+import { AdminGuard } from '../auth/admin.guard';
 import { AuthGuard, CurrentPlayer } from '../auth/auth.guard';
 import { ApiError, parseInput } from '../http/api-error';
 import { okOrThrow } from '../http/replies';
@@ -10,6 +25,12 @@ import type { GatewayConfig } from '../config';
 function gameIdOf(raw: string): string {
   if (!GameIdSchema.safeParse(raw).success) throw new ApiError('GAME_NOT_FOUND', `no game ${raw.slice(0, 80)}`);
   return raw;
+}
+
+function rollIndexOf(raw: string): number {
+  const rollIndex = Number(raw);
+  if (!/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(rollIndex)) throw new ApiError('NOT_FOUND', 'no such roll');
+  return rollIndex;
 }
 
 /** Provably fair dice (DESIGN.md section 6): players' commitments and reveals, and every roll's proof. */
@@ -53,9 +74,43 @@ export class DiceController {
   /** GET /v1/games/:gameId/rolls/:rollIndex/proof: public, so anyone can check a roll. */
   @Get('rolls/:rollIndex/proof')
   async proof(@Param('gameId') raw: string, @Param('rollIndex') rawIndex: string) {
-    const rollIndex = Number(rawIndex);
-    if (!/^[1-9][0-9]{0,15}$/.test(rawIndex) || !Number.isSafeInteger(rollIndex)) throw new ApiError('NOT_FOUND', 'no such roll');
+    const rollIndex = rollIndexOf(rawIndex);
     const { proof } = okOrThrow(await this.bus.query(GetRollProof, { gameId: gameIdOf(raw), rollIndex }, { timeoutMs: this.config.REQUEST_TIMEOUT_MS }));
     return proof;
+  }
+
+  /**
+   * GET /v1/games/:gameId/rounds/current: public, like the proofs. The house's commitment
+   * for the next roll (published before betting on it opens) and the players' commitments;
+   * never a seed.
+   */
+  @Get('rounds/current')
+  async currentRound(@Param('gameId') raw: string): Promise<CurrentRound> {
+    const { round } = okOrThrow(await this.bus.query(GetRoundStatus, { gameId: gameIdOf(raw) }, { timeoutMs: this.config.REQUEST_TIMEOUT_MS }));
+    return {
+      gameId: round.gameId,
+      rollIndex: round.rollIndex,
+      status: round.status,
+      mode: round.mode,
+      houseCommitment: round.houseCommitment,
+      commitments: round.commitments,
+    };
+  }
+
+  /**
+   * POST /v1/games/:gameId/rolls/:rollIndex/resolve `{decision: "accept", reason}` (operators):
+   * finalizes a round whose quorum failed with its dice; resume the game next and the
+   * shooter's roll of that index gets them.
+   */
+  @Post('rolls/:rollIndex/resolve')
+  @HttpCode(200)
+  @UseGuards(AdminGuard)
+  async resolve(@Param('gameId') raw: string, @Param('rollIndex') rawIndex: string, @Body() body: unknown) {
+    const gameId = gameIdOf(raw);
+    const rollIndex = rollIndexOf(rawIndex);
+    const { reason } = parseInput(ResolveRoundBodySchema, body ?? {});
+    // resolving is idempotent by the round's state: a fresh op id per request is enough
+    const r = okOrThrow(await this.bus.command(ResolveRound, { gameId, rollIndex, opId: `admin:${randomUUID()}`, reason }, { timeoutMs: this.config.REQUEST_TIMEOUT_MS }));
+    return { rollIndex: r.rollIndex, status: r.status, dice: r.dice };
   }
 }
