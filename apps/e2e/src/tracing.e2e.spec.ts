@@ -54,10 +54,11 @@ async function startOtlpReceiver(): Promise<{ endpoint: string; spans: ReceivedS
 }
 
 /**
- * One trace per request, with real processes: the six services of a join run as child
- * processes exporting OTLP/HTTP to a receiver in this test. One join through the gateway
- * gives one trace whose spans come from every service and form one tree rooted at the
- * gateway's request span: the gateway starts it, the orchestrator's saga steps stay in it.
+ * One trace per request, with real processes: the seven services run as child processes
+ * exporting OTLP/HTTP to a receiver in this test. One join through the gateway gives one
+ * trace whose spans come from every service and form one tree rooted at the gateway's
+ * request span: the gateway starts it, the orchestrator's saga steps stay in it, and the
+ * stats projection folds the join's events in spans of that trace too.
  */
 describe('tracing end to end', () => {
   let infra: Infrastructure;
@@ -78,7 +79,7 @@ describe('tracing end to end', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_BSP_SCHEDULE_DELAY: '100',
     };
-    for (const app of ['player', 'lifecycle', 'treasury', 'consensus', 'orchestrator', 'gateway']) processes.push(new ServiceProcess(app, await freePort(), env));
+    for (const app of ['player', 'lifecycle', 'treasury', 'consensus', 'orchestrator', 'stats', 'gateway']) processes.push(new ServiceProcess(app, await freePort(), env));
     await Promise.all(processes.map((p) => p.start(120_000)));
     base = processes.find((p) => p.app === 'gateway')!.baseUrl;
   }, 180_000);
@@ -98,7 +99,7 @@ describe('tracing end to end', () => {
     return { status: res.status, body: (await res.json()) as any };
   };
 
-  it('a join is one trace across gateway, orchestrator, player, lifecycle, treasury and consensus, one tree rooted at the request span', async () => {
+  it('a join is one trace across gateway, orchestrator, player, lifecycle, treasury, consensus and stats, one tree rooted at the request span', async () => {
     const p = (await call('POST', '/v1/players', { name: 'T', deposit: 1_000 })).body as { playerId: string; token: string };
     const gameId = (await call('POST', '/v1/games', {}, p.token)).body.gameId as string;
     const joined = await call('POST', `/v1/games/${gameId}/join`, { buyIn: 100 }, p.token);
@@ -113,18 +114,20 @@ describe('tracing end to end', () => {
       handler('treasury', CreditStack.subject),
       handler('consensus', AddParticipant.subject),
     ];
+    // an EVT reader: stats folds the seat's reply event in a span below lifecycle's handler that published it
+    const statsSpan = handler('stats', SeatPlayer.replySubject);
     const trace = await waitFor(() => {
       const root = receiver.spans.find((s) => s.name === 'gateway POST /v1/games/:gameId/join' && s.attributes['http.response.status_code'] === 200);
       if (!root) return null;
       const spans = receiver.spans.filter((s) => s.traceId === root.traceId);
-      return expectedHandlers.every((name) => spans.some((s) => s.name === name)) ? { root, spans } : null;
+      return [...expectedHandlers, statsSpan].every((name) => spans.some((s) => s.name === name)) ? { root, spans } : null;
     }, { timeoutMs: 30_000, intervalMs: 100, what: `the join's spans at the receiver (got ${receiver.requests()} exports)` }).catch((err) => {
       throw new Error(`${(err as Error).message}\nspans received:\n${receiver.spans.map((s) => `  ${s.traceId.slice(0, 8)} ${s.service}: ${s.name}`).join('\n')}`);
     });
 
     // one trace, spans from every service of the join
     const services = new Set(trace.spans.map((s) => s.service));
-    for (const service of ['gateway', 'orchestrator', 'player', 'lifecycle', 'treasury', 'consensus']) expect(services).toContain(service);
+    for (const service of ['gateway', 'orchestrator', 'player', 'lifecycle', 'treasury', 'consensus', 'stats']) expect(services).toContain(service);
 
     // one tree: the request span is the only root and every other parent is in the trace
     const ids = new Set(trace.spans.map((s) => s.spanId));
@@ -142,10 +145,13 @@ describe('tracing end to end', () => {
       const span = trace.spans.find((s) => s.name === name)!;
       expect(ancestors(span)).toEqual(expect.arrayContaining([handler('orchestrator', StartJoin.subject), trace.root.name]));
       // a saga step's correlation id is its saga; the game where the payload names it
-      expect(span.attributes).toMatchObject({ 'bitcraps.correlation_id': sagaId });
+      expect(span.attributes).toMatchObject({ 'bitcraps.correlation_id': sagaId, 'bitcraps.saga_id': sagaId });
       if (name !== handler('player', DebitWallet.subject)) expect(span.attributes).toMatchObject({ 'bitcraps.game_id': gameId });
     }
     // the start command's payload carries the saga id itself
     expect(trace.spans.find((s) => s.name === expectedHandlers[0])!.attributes).toMatchObject({ 'bitcraps.saga_id': sagaId, 'bitcraps.game_id': gameId });
+    const folded = trace.spans.find((s) => s.name === statsSpan)!;
+    expect(byId.get(folded.parentSpanId!)?.name).toBe(handler('lifecycle', SeatPlayer.subject));
+    expect(folded.attributes).toMatchObject({ 'messaging.destination': SeatPlayer.replySubject, 'bitcraps.saga_id': sagaId });
   }, 120_000);
 });

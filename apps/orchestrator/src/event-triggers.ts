@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { GameInactive, QuorumFailed, STREAMS, SuspendGame, type EventDef } from '@bitcraps/contracts';
-import { ensureStreams, type JetStreamClientProxy } from '@bitcraps/messaging';
+import { ensureStreams, inMessageSpan, type JetStreamClientProxy } from '@bitcraps/messaging';
 import { COMMAND_BUS, NATS_CONNECTION, SERVICE_CONFIG } from '@bitcraps/service-kit';
 import { SagaRunner } from './saga-runner';
 import { expireSaga } from './sagas';
@@ -74,7 +74,8 @@ export class EventTriggers implements OnApplicationBootstrap, OnApplicationShutd
             continue;
           }
           try {
-            await act(parsed.data);
+            // in the trace of whoever published the event, like a command handler
+            await inMessageSpan('orchestrator', m, () => act(parsed.data), { 'bitcraps.game_id': (parsed.data as { gameId?: string }).gameId });
             m.ack();
           } catch (err) {
             this.logger.warn(`${def.subject}: ${(err as Error).message}; retrying`);

@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
 import { HEADER, STREAMS } from '@bitcraps/contracts';
-import { ensureStreams, KvDocuments, openBucket } from '@bitcraps/messaging';
+import { ensureStreams, inMessageSpan, KvDocuments, openBucket } from '@bitcraps/messaging';
 import { NATS_CONNECTION, SERVICE_CONFIG, SERVICE_METRICS } from '@bitcraps/service-kit';
 import type { ServiceMetrics } from '@bitcraps/telemetry';
 import { emptyStats, figures, fold, isCurrentState, totalPot, type StatsState } from './domain/projection';
@@ -52,7 +52,8 @@ export async function foldEvents(
       gameId: m.headers?.get(HEADER.orderingKey) || undefined,
       correlationId: m.headers?.get(HEADER.correlationId) || undefined,
     });
-    if (fact) fold(state, { seq: m.seq, at: m.time.getTime(), fact });
+    // each folded event in a span of the trace that published it (DESIGN.md section 10)
+    if (fact) await inMessageSpan('stats', m, () => fold(state, { seq: m.seq, at: m.time.getTime(), fact }));
     else if (m.seq > state.lastSeq) state.lastSeq = m.seq;
     opts.onEvent?.(state);
     if (opts.untilSeq !== undefined && m.seq >= opts.untilSeq) break;

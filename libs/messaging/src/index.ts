@@ -6,7 +6,7 @@
 export { connectNats } from './connection';
 export { Semaphore, KeyedQueue, waitFor } from './concurrency';
 export { ensureStreams, ensureServiceConsumer, DUPLICATE_WINDOW_MS, DEFAULT_CONSUMER_SETTINGS, type ConsumerSettings } from './provisioning';
-export { injectTraceContext, extractTraceContext } from './trace-context';
+export { injectTraceContext, extractTraceContext, inMessageSpan, sagaIdOf, type ConsumedMessage } from './trace-context';
 export { toNatsHeaders, readEnvelope } from './nats-headers';
 export { OnCommand, OnQuery, type HandlerExtras } from './decorators';
 export { JetStreamContext } from './jetstream.context';

@@ -5,7 +5,7 @@ import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { HEADER, type CommandDef, type Envelope, type EventDef, type PayloadOf, type QueryDef, type ReplyOf } from '@bitcraps/contracts';
 import { connectNats } from './connection';
 import { headerGetter, toNatsHeaders } from './nats-headers';
-import { inSpan, injectTraceContext, SpanKind } from './trace-context';
+import { inSpan, injectTraceContext, sagaIdOf, SpanKind } from './trace-context';
 import { context } from '@opentelemetry/api';
 
 export interface JetStreamClientOptions {
@@ -76,7 +76,7 @@ export class JetStreamClientProxy extends ClientProxy {
     const correlationId = opts.correlationId ?? msgId;
     const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs ?? 5_000;
     await this.subscribeReplies(def.replySubject);
-    return inSpan(`${this.options.name} send ${def.subject}`, context.active(), { 'messaging.destination': def.subject, 'bitcraps.correlation_id': correlationId }, SpanKind.PRODUCER, async () => {
+    return inSpan(`${this.options.name} send ${def.subject}`, context.active(), { 'messaging.destination': def.subject, 'bitcraps.correlation_id': correlationId, 'bitcraps.saga_id': sagaIdOf(correlationId) }, SpanKind.PRODUCER, async () => {
       const reply = new Promise<unknown>((resolve, reject) => {
         const timer = setTimeout(() => {
           this.pending.delete(msgId);

@@ -18,7 +18,7 @@ import { connectNats } from './connection';
 import { Semaphore, KeyedQueue } from './concurrency';
 import { ensureServiceConsumer, ensureStreams, DEFAULT_CONSUMER_SETTINGS, type ConsumerSettings } from './provisioning';
 import { headerGetter, readEnvelope, toNatsHeaders } from './nats-headers';
-import { extractTraceContext, inSpan, injectTraceContext, SpanKind } from './trace-context';
+import { extractTraceContext, inSpan, injectTraceContext, sagaIdOf, SpanKind } from './trace-context';
 import { JetStreamContext } from './jetstream.context';
 import type { HandlerExtras } from './decorators';
 
@@ -151,8 +151,9 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
         'messaging.destination': m.subject,
         'bitcraps.correlation_id': envelope.data.correlationId,
         'bitcraps.delivery': m.info.deliveryCount,
-        // the saga and the game, to find a table's traces (saga steps also carry the saga id as correlation id)
-        'bitcraps.saga_id': stringField(parsed.data, 'sagaId'),
+        // the saga and the game, to find a table's traces: a saga step's payload rarely names
+        // its saga, but its correlation id is the saga id
+        'bitcraps.saga_id': stringField(parsed.data, 'sagaId') ?? sagaIdOf(envelope.data.correlationId),
         'bitcraps.game_id': stringField(parsed.data, 'gameId'),
       };
       await inSpan(`${this.options.service} ${m.subject}`, parent, attributes, SpanKind.CONSUMER, async () => {

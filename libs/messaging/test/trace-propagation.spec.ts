@@ -47,6 +47,19 @@ describe('trace context across NATS', () => {
       const handle = await waitFor(() => spanNamed(`${service} ${Ping.subject}`), { what: 'the handler span' });
       expect(send.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
       expect(handle.parentSpanContext?.spanId).toBe(send.spanContext().spanId);
+      // no saga here: the correlation id is the msgId
+      expect(handle.attributes).not.toHaveProperty('bitcraps.saga_id');
+
+      // a saga step: the payload does not name the saga, its correlation id does
+      const sagaId = 's_0123abcd-0123-4567-89ab-0123456789ab';
+      const step = trace.getTracer('test').startSpan('saga step');
+      await context.with(trace.setSpan(context.active(), step), () => client.command(Ping, { n: 2 }, { correlationId: sagaId, msgId: `${sagaId}:0:do:1` }));
+      step.end();
+      const stepSpan = (name: string) => exporter.getFinishedSpans().find((s) => s.spanContext().traceId === step.spanContext().traceId && s.name === name);
+      const stepSend = await waitFor(() => stepSpan(`trace-client send ${Ping.subject}`), { what: 'the step send span' });
+      const stepHandle = await waitFor(() => stepSpan(`${service} ${Ping.subject}`), { what: 'the step handler span' });
+      expect(stepSend.attributes).toMatchObject({ 'bitcraps.correlation_id': sagaId, 'bitcraps.saga_id': sagaId });
+      expect(stepHandle.attributes).toMatchObject({ 'bitcraps.correlation_id': sagaId, 'bitcraps.saga_id': sagaId });
     } finally {
       await client.close();
       await app.close();

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { GameIdSchema, GetGame, STREAMS } from '@bitcraps/contracts';
-import type { JetStreamClientProxy } from '@bitcraps/messaging';
+import { inMessageSpan, type JetStreamClientProxy } from '@bitcraps/messaging';
 import { COMMAND_BUS, NATS_CONNECTION, OpenStreams, SERVICE_CONFIG } from '@bitcraps/service-kit';
 import { AuthGuard } from '../auth/auth.guard';
 import { ApiError } from '../http/api-error';
@@ -60,7 +60,9 @@ export class GameEventsController {
         } catch {
           continue;
         }
-        if (belongsToGame(gameId, m.subject, (n) => m.headers?.get(n) || undefined, body)) res.write(formatEvent(m.seq, m.subject, m.string()));
+        // a span for each event this stream forwards (not for the other games' events it skips)
+        if (belongsToGame(gameId, m.subject, (n) => m.headers?.get(n) || undefined, body))
+          await inMessageSpan('gateway', m, () => void res.write(formatEvent(m.seq, m.subject, m.string())), { 'bitcraps.game_id': gameId });
       }
     } finally {
       stop();
