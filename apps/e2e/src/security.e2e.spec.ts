@@ -136,6 +136,11 @@ describe('security: who may do what at every endpoint', () => {
     expect(r.status).toBe(200);
     for (const secret of [c.a.playerId, c.b.playerId, c.a.token, ADMIN, SECRET, PASSWORD]) expect(r.text).not.toContain(secret);
   };
+  /** B (seated) has committed a seed to the open round; committing the same one again is a no-op. */
+  const commitB = async () => {
+    ctx.bSeed ??= randomBytes(32).toString('hex');
+    expect((await call('POST', `/v1/games/${ctx.gameId}/commitments`, { token: ctx.b.token, body: { commitment: sha256(ctx.bSeed) } })).status).toBe(202);
+  };
   const pathOf = (route: Pick<RouteDoc, 'path'>) =>
     route.path.replace(':gameId', ctx.gameId).replace(':sagaId', ctx.aJoinSagaId).replace(':rollIndex', '1');
 
@@ -213,10 +218,10 @@ describe('security: who may do what at every endpoint', () => {
       body: { commitment: 'ab'.repeat(32) },
       asB: async (c) => {
         await seatB(false);
+        refused(await call('POST', `/v1/games/${c.gameId}/commitments`, { token: c.b.token, body: { commitment: sha256(randomBytes(32).toString('hex')) } }), 409, 'NOT_SEATED');
+        await seatB(true);
         c.bSeed ??= randomBytes(32).toString('hex');
         const commitment = sha256(c.bSeed);
-        refused(await call('POST', `/v1/games/${c.gameId}/commitments`, { token: c.b.token, body: { commitment } }), 409, 'NOT_SEATED');
-        await seatB(true);
         refused(await call('POST', `/v1/games/${c.gameId}/commitments`, { token: c.b.token, body: { commitment, playerId: c.a.playerId } }), 400, 'VALIDATION_FAILED');
         expect(await call('POST', `/v1/games/${c.gameId}/commitments`, { token: c.b.token, body: { commitment } })).toMatchObject({ status: 202, body: { commitment } });
       },
@@ -226,10 +231,7 @@ describe('security: who may do what at every endpoint', () => {
       body: { seed: 'ab'.repeat(32) },
       asB: async (c) => {
         await seatB(true);
-        if (c.bSeed === null) {
-          c.bSeed = randomBytes(32).toString('hex');
-          expect((await call('POST', `/v1/games/${c.gameId}/commitments`, { token: c.b.token, body: { commitment: sha256(c.bSeed) } })).status).toBe(202);
-        }
+        await commitB();
         refused(await call('POST', `/v1/games/${c.gameId}/reveals`, { token: c.b.token, body: { seed: c.bSeed, playerId: c.a.playerId } }), 400, 'VALIDATION_FAILED');
         refused(await call('POST', `/v1/games/${c.gameId}/reveals`, { token: c.b.token, body: { seed: randomBytes(32).toString('hex') } }), 400, 'VALIDATION_FAILED');
         expect((await call('POST', `/v1/games/${c.gameId}/reveals`, { token: c.b.token, body: { seed: c.bSeed } })).status).toBe(202);
@@ -282,6 +284,27 @@ describe('security: who may do what at every endpoint', () => {
       asAdmin: async (c) => {
         expect((await call('POST', `/v1/games/${c.gameId}/suspend`, { token: ADMIN, body: { reason: 'security e2e' } })).status).toBe(200);
         expect(await call('POST', `/v1/games/${c.gameId}/resume`, { token: ADMIN, body: { reason: 'security e2e' } })).toMatchObject({ status: 200, body: { status: 'open' } });
+      },
+    },
+    'GET /v1/games/:gameId/rounds/current': {
+      rule: 'public: the house’s commitment and the players’ commitments, never a seed (not even one revealed)',
+      asAnyone: async (c) => {
+        await seatB(true);
+        await commitB();
+        expect((await call('POST', `/v1/games/${c.gameId}/reveals`, { token: c.b.token, body: { seed: c.bSeed } })).status).toBe(202);
+        const r = await call('GET', `/v1/games/${c.gameId}/rounds/current`);
+        expect(r).toMatchObject({ status: 200, body: { gameId: c.gameId, rollIndex: 2, houseCommitment: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+        expect(r.body.commitments).toContainEqual(expect.objectContaining({ playerId: c.b.playerId, commitment: sha256(c.bSeed!), revealed: true }));
+        expect(r.text).not.toContain(c.bSeed);
+        await seatB(false);
+      },
+    },
+    'POST /v1/games/:gameId/rolls/:rollIndex/resolve': {
+      rule: 'operators only; a round already decided answers as it stands (its dice, nothing moves)',
+      body: { decision: 'accept', reason: 'security e2e' },
+      asAdmin: async (c) => {
+        const { dice } = (await call('GET', `/v1/games/${c.gameId}/rolls/1/proof`)).body;
+        expect(await call('POST', `/v1/games/${c.gameId}/rolls/1/resolve`, { token: ADMIN, body: { decision: 'accept', reason: 'security e2e' } })).toMatchObject({ status: 200, body: { rollIndex: 1, dice } });
       },
     },
     'GET /v1/games/:gameId/rolls/:rollIndex/proof': {
