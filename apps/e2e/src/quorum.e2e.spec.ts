@@ -151,7 +151,8 @@ describe('quorum tables end to end', () => {
 
   it('a round short of a quorum at voteTimeoutMs suspends the game; the operator resolves it and resumes, and the game goes on', async () => {
     const [a, b] = [await voter(), await voter()];
-    const gameId = await quorumTable([a, b], 1_000);
+    // long enough for a's vote to land on a loaded machine; b never votes
+    const gameId = await quorumTable([a, b], 3_000);
     expect((await call('POST', `/v1/games/${gameId}/bets`, { type: 'pass', amount: 20 }, a.token)).status).toBe(200);
     expect((await call('POST', `/v1/games/${gameId}/bets`, { type: 'field', amount: 10 }, b.token)).status).toBe(200);
 
@@ -200,6 +201,10 @@ describe('quorum tables end to end', () => {
       expect(await call('POST', `/v1/games/${gameId}/join`, { buyIn: 100, publicKey }, p.token)).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
     }
     expect(await wallet(p.token)).toBe(500);
+    // a game nobody sat down at has no house commitment yet; a malformed id is no game
+    const empty = (await call('POST', '/v1/games', { consensus: 'quorum' }, p.token)).body.gameId;
+    expect(await call('GET', `/v1/games/${empty}/rounds/current`)).toMatchObject({ status: 404, body: { error: { code: 'GAME_NOT_FOUND' } } });
+    expect((await call('GET', '/v1/games/nope/rounds/current')).status).toBe(404);
     const view = (await call('GET', `/v1/games/${gameId}`, undefined, a.token)).body;
     expect(view.players.map((x: any) => x.playerId)).toEqual([a.playerId]);
   });

@@ -152,7 +152,7 @@ export function rollState(g: ConsensusGame, rollIndex: number): RollState {
     case 'voting':
       return { kind: 'wait', deadline: r.voteDeadline! };
     case 'failed':
-      return { kind: 'answer', reply: refuse('GAME_SUSPENDED', `no quorum on roll ${rollIndex}: the game waits for an operator to resolve the round`) };
+      return { kind: 'answer', reply: refuse('GAME_SUSPENDED', `no quorum on roll ${rollIndex}: the game waits for an operator to resolve the round (POST /v1/games/${g.gameId}/rolls/${rollIndex}/resolve) and resume it`) };
     case 'final':
     case 'resolved':
       return { kind: 'answer', reply: rolled(g, r) };
