@@ -5,6 +5,7 @@
  * fast-check arbitraries of hostile messages for fuzzing subjects (hostile.ts).
  */
 export { Infrastructure, type InfraMode } from './infrastructure';
+export { dockerAnswers, type ContainerEngine, type ContainerSpec, type RunningContainer } from './containers';
 export { freePort, STANDARD_PORTS } from './ports';
 export { uniqueName, sharedInfraUrls } from './names';
 export { ServiceProcess, InProcessService } from './service-process';

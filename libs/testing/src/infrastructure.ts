@@ -1,21 +1,25 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { natsContainerSpec, redisContainerSpec, testcontainersEngine, type ContainerEngine, type ContainerSpec, type RunningContainer } from './containers';
 import { freePort, STANDARD_PORTS, tcpExchange } from './ports';
 
 export type InfraMode = 'binaries' | 'containers' | 'external';
 
 interface Managed {
+  /** The host port: fixed for the life of the Infrastructure, across restarts. */
   port: number;
   proc?: ChildProcess;
-  /** testcontainers handle, when running in a container */
-  container?: { stop(): Promise<unknown>; restart(): Promise<unknown>; getMappedPort(p: number): number };
+  /** The container, when running in one (published on `port`). */
+  container?: RunningContainer;
 }
 
-function hasDockerEngine(): boolean {
-  return Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock');
-}
+/** How long a graceful stop waits before SIGKILL, for a binary and a container alike. */
+const GRACEFUL_STOP_MS = 5_000;
+
+const natsAnswers = async (port: number) => (await tcpExchange(port, '')).startsWith('INFO');
+const redisAnswers = async (port: number) => (await tcpExchange(port, 'PING\r\n')).startsWith('+PONG');
 
 function which(bin: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
@@ -36,8 +40,9 @@ function portOf(url: string): number {
 
 /**
  * Real NATS JetStream and Redis for tests (DESIGN.md section 13): containers when a
- * Docker engine answers, else `nats-server -js` and `redis-server` from PATH on free
- * ports with a throwaway data directory. `NATS_URL`/`REDIS_URL` (when `external` is
+ * Docker engine answers a ping (nats 2.9 and redis on fixed free host ports, so restarts
+ * keep the URLs), else `nats-server -js` and `redis-server` from PATH on free ports with
+ * a throwaway data directory. `NATS_URL`/`REDIS_URL` (when `external` is
  * allowed) point at servers someone else runs. Never the standard ports.
  */
 export class Infrastructure {
@@ -59,7 +64,7 @@ export class Infrastructure {
    * Starts the servers. `allowExternal` honours NATS_URL/REDIS_URL (the global setup
    * does; a test that restarts servers wants its own and passes false).
    */
-  static async start({ allowExternal = false }: { allowExternal?: boolean } = {}): Promise<Infrastructure> {
+  static async start({ allowExternal = false, engine = testcontainersEngine }: { allowExternal?: boolean; engine?: ContainerEngine } = {}): Promise<Infrastructure> {
     const natsEnv = process.env.NATS_URL;
     const redisEnv = process.env.REDIS_URL;
     if (allowExternal && natsEnv && redisEnv) {
@@ -68,9 +73,9 @@ export class Infrastructure {
       }
       return new Infrastructure('external', '', { port: portOf(natsEnv) }, { port: portOf(redisEnv) });
     }
-    if (hasDockerEngine()) {
+    if (await engine.available()) {
       try {
-        return await Infrastructure.startContainers();
+        return await Infrastructure.startContainers(engine);
       } catch (err) {
         // an engine that does not answer: fall back to the binaries
         if (!which('nats-server') || !which('redis-server')) throw err;
@@ -79,11 +84,23 @@ export class Infrastructure {
     return Infrastructure.startBinaries();
   }
 
-  private static async startContainers(): Promise<Infrastructure> {
-    const { GenericContainer, Wait } = await import('testcontainers');
-    const nats = await new GenericContainer('nats:2.9-alpine').withCommand(['-js']).withExposedPorts(4222).withWaitStrategy(Wait.forLogMessage(/Server is ready/)).start();
-    const redis = await new GenericContainer('redis:7-alpine').withExposedPorts(6379).start();
-    return new Infrastructure('containers', '', { port: nats.getMappedPort(4222), container: nats }, { port: redis.getMappedPort(6379), container: redis });
+  /**
+   * Each server in a container published on a fixed free host port (not a port Docker
+   * maps, which a restart would change under the URLs the services were given).
+   */
+  private static async startContainers(engine: ContainerEngine): Promise<Infrastructure> {
+    const run = async (spec: ContainerSpec, answers: (port: number) => Promise<boolean>, what: string) => {
+      const container = await engine.run(spec);
+      await until(`${what} on ${spec.hostPort}`, () => answers(spec.hostPort));
+      return { port: spec.hostPort, container };
+    };
+    const [nats, redis] = await Promise.allSettled([run(natsContainerSpec(await freePort()), natsAnswers, 'NATS container'), run(redisContainerSpec(await freePort()), redisAnswers, 'Redis container')]);
+    if (nats.status === 'rejected' || redis.status === 'rejected') {
+      // the one that started must not outlive the failure
+      for (const r of [nats, redis]) if (r.status === 'fulfilled') await r.value.container.remove().catch(() => undefined);
+      throw (nats.status === 'rejected' ? nats.reason : (redis as PromiseRejectedResult).reason) as Error;
+    }
+    return new Infrastructure('containers', '', nats.value, redis.value);
   }
 
   private static async startBinaries(): Promise<Infrastructure> {
@@ -99,13 +116,13 @@ export class Infrastructure {
   private async spawnNats(): Promise<void> {
     const { port } = this.nats;
     this.nats.proc = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', join(this.dir, 'nats')], { stdio: 'ignore' });
-    await until(`nats-server on ${port}`, async () => (await tcpExchange(port, '')).startsWith('INFO'));
+    await until(`nats-server on ${port}`, () => natsAnswers(port));
   }
 
   private async spawnRedis(): Promise<void> {
     const { port } = this.redis;
     this.redis.proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: 'ignore' });
-    await until(`redis-server on ${port}`, async () => (await tcpExchange(port, 'PING\r\n')).startsWith('+PONG'));
+    await until(`redis-server on ${port}`, () => redisAnswers(port));
   }
 
   private async stopProc(m: Managed, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -113,7 +130,7 @@ export class Infrastructure {
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
     proc.kill(signal);
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 5_000);
+    const timer = setTimeout(() => proc.kill('SIGKILL'), GRACEFUL_STOP_MS);
     await exited;
     clearTimeout(timer);
   }
@@ -122,28 +139,37 @@ export class Infrastructure {
     if (this.mode === 'external') throw new Error(`cannot ${what}: the servers are external (NATS_URL/REDIS_URL); start a private Infrastructure`);
   }
 
-  /** Stops NATS (SIGTERM, or SIGKILL when `hard`) and starts it again on the same port and store. */
+  /** A container stopped (SIGKILL at once when `hard`), down for `downMs`, started again on its host port. */
+  private async restartContainer(m: Managed, what: string, answers: (port: number) => Promise<boolean>, hard: boolean, downMs: number): Promise<void> {
+    await m.container!.stop({ timeoutMs: hard ? 0 : GRACEFUL_STOP_MS });
+    if (downMs) await new Promise((r) => setTimeout(r, downMs));
+    await m.container!.start();
+    await until(`${what} on ${m.port}`, () => answers(m.port));
+  }
+
+  /** Stops NATS (SIGTERM, or SIGKILL when `hard`), keeps it down `downMs`, and starts it again on the same port and store. */
   async restartNats({ hard = false, downMs = 0 }: { hard?: boolean; downMs?: number } = {}): Promise<void> {
     this.requireOwned('restart NATS');
-    if (this.nats.container) return void (await this.nats.container.restart());
+    if (this.nats.container) return this.restartContainer(this.nats, 'NATS container', natsAnswers, hard, downMs);
     await this.stopProc(this.nats, hard ? 'SIGKILL' : 'SIGTERM');
     if (downMs) await new Promise((r) => setTimeout(r, downMs));
     await this.spawnNats();
   }
 
-  /** Restarts Redis; it keeps nothing on disk, so every key is lost, as after a crash. */
-  async restartRedis({ hard = false }: { hard?: boolean } = {}): Promise<void> {
+  /** Restarts Redis on the same port; it keeps nothing on disk, so every key is lost, as after a crash. */
+  async restartRedis({ hard = false, downMs = 0 }: { hard?: boolean; downMs?: number } = {}): Promise<void> {
     this.requireOwned('restart Redis');
-    if (this.redis.container) return void (await this.redis.container.restart());
+    if (this.redis.container) return this.restartContainer(this.redis, 'Redis container', redisAnswers, hard, downMs);
     await this.stopProc(this.redis, hard ? 'SIGKILL' : 'SIGTERM');
+    if (downMs) await new Promise((r) => setTimeout(r, downMs));
     await this.spawnRedis();
   }
 
   async stop(): Promise<void> {
     if (this.mode === 'external') return;
     await Promise.all([
-      this.nats.container?.stop() ?? this.stopProc(this.nats),
-      this.redis.container?.stop() ?? this.stopProc(this.redis),
+      this.nats.container?.remove() ?? this.stopProc(this.nats),
+      this.redis.container?.remove() ?? this.stopProc(this.redis),
     ]);
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
