@@ -175,12 +175,25 @@ export class Workload {
     const rng = c.rng;
     const mine = game.bets.filter((b) => b.playerId === p.playerId);
     const pass = mine.find((b) => b.type === 'pass');
+    const dontPass = mine.find((b) => b.type === 'dont_pass');
+    // odds back a come or don't-come bet once it has moved to its own point
+    const come = mine.find((b) => b.type === 'come' && typeof b.point === 'number');
+    const dontCome = mine.find((b) => b.type === 'dont_come' && typeof b.point === 'number');
     const type =
       game.phase === 'come-out'
-        ? rng.weighted({ pass: 4, dont_pass: 1, field: 2, any_seven: 1, any_craps: 1, yo: 1, place: 2, hardway: 1, big_6: 1 })
-        : rng.weighted({ come: 3, dont_come: 1, pass_odds: pass ? 3 : 0, field: 2, place: 2, hardway: 1, any_craps: 1, big_8: 1, boxcars: 1 });
-    const number = type === 'place' ? rng.pick([4, 5, 6, 8, 9, 10]) : type === 'hardway' ? rng.pick([4, 6, 8, 10]) : undefined;
-    const cap = type === 'pass_odds' && pass ? Math.min(pass.amount, stack) : Math.min(25, stack);
+        ? rng.weighted({ pass: 4, dont_pass: 1, field: 2, any_seven: 1, any_craps: 1, yo: 1, ace_deuce: 1, place: 2, hardway: 1, big_6: 1 })
+        : rng.weighted({
+            come: 3, dont_come: 1, pass_odds: pass ? 3 : 0, dont_pass_odds: dontPass ? 2 : 0, come_odds: come ? 2 : 0, dont_come_odds: dontCome ? 1 : 0,
+            field: 2, place: 2, hardway: 1, any_craps: 1, aces: 1, big_8: 1, boxcars: 1,
+          });
+    const base = { pass_odds: pass, dont_pass_odds: dontPass, come_odds: come, dont_come_odds: dontCome }[type as string];
+    const number =
+      type === 'place' ? rng.pick([4, 5, 6, 8, 9, 10])
+      : type === 'hardway' ? rng.pick([4, 6, 8, 10])
+      : type === 'come_odds' || type === 'dont_come_odds' ? (base?.point as number)
+      : undefined;
+    // odds within one times their base bet: always under the table's 3-4-5 cap
+    const cap = base ? Math.min(base.amount, stack) : Math.min(25, stack);
     const amount = rng.int(1, Math.max(1, cap));
     const body = { type, amount, ...(number !== undefined ? { number } : {}) };
     const a = await this.send(c, 'bet', 'POST', `/v1/games/${game.gameId}/bets`, body, p.token);
