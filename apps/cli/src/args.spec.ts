@@ -60,8 +60,9 @@ describe('command line', () => {
     expect(error(parseCommandLine(['bet', gameId, 'pass', '0']))).toMatch(/<amount> must be at least 1/);
   });
 
-  it('show, roll, leave, watch, verify, saga, stats, me, logout', () => {
-    for (const name of ['show', 'roll', 'leave'] as const) expect(ok(parseCommandLine([name, gameId])).command).toEqual({ name, gameId });
+  it('show, roll, leave, round, watch, verify, saga, stats, me, logout', () => {
+    for (const name of ['show', 'roll', 'leave', 'round'] as const) expect(ok(parseCommandLine([name, gameId])).command).toEqual({ name, gameId });
+    expect(error(parseCommandLine(['round']))).toBe('usage: bitcraps round <gameId>');
     expect(ok(parseCommandLine(['watch', gameId])).command).toEqual({ name: 'watch', gameId });
     expect(ok(parseCommandLine(['watch', gameId, '--count', '3'])).command).toEqual({ name: 'watch', gameId, count: 3 });
     expect(ok(parseCommandLine(['verify', gameId, '7'])).command).toEqual({ name: 'verify', gameId, rollIndex: 7 });

@@ -18,6 +18,7 @@ export type Command =
   | { name: 'leave'; gameId: string }
   | { name: 'watch'; gameId: string; count?: number }
   | { name: 'verify'; gameId: string; rollIndex: number }
+  | { name: 'round'; gameId: string }
   | { name: 'saga'; sagaId: string }
   | { name: 'stats' }
   | { name: 'logout' };
@@ -69,6 +70,7 @@ commands:
   roll <gameId>                          roll the dice (when you are the shooter)
   leave <gameId>                         leave the table; your stack goes back to your wallet
   watch <gameId> [--count N]             follow the table's events as they happen (Ctrl-C stops)
+  round <gameId>                         the house's commitment for the next roll (note it before you bet)
   verify <gameId> <rollIndex>            fetch a roll's proof and recompute the dice yourself
   saga <sagaId>                          a saga's status and steps
   stats                                  totals of the whole casino
@@ -176,6 +178,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     }
     case 'show':
     case 'roll':
+    case 'round':
     case 'leave': {
       const wrong = arity(1, '<gameId>');
       return wrong ? fail(wrong) : done({ name, gameId: args[0] });

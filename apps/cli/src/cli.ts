@@ -1,3 +1,4 @@
+import type { CurrentRound } from '@bitcraps/contracts';
 import { parseCommandLine, USAGE, type Command, type Globals } from './args';
 import { ApiClient, ApiFailure, Unreachable } from './client';
 import { credentialsPath, loadCredentials, saveCredentials } from './credentials';
@@ -11,6 +12,7 @@ import {
   formatPlayer,
   formatRegistered,
   formatRoll,
+  formatRound,
   formatSaga,
   formatStats,
   formatVerification,
@@ -126,6 +128,11 @@ async function execute(command: Command, globals: Globals, client: ApiClient, io
     case 'stats': {
       const stats = await client.get('/v1/stats');
       print(stats, () => formatStats(stats));
+      return 0;
+    }
+    case 'round': {
+      const round = await client.get<CurrentRound>(`${game(command.gameId)}/rounds/current`);
+      print(round, () => formatRound(round));
       return 0;
     }
     case 'verify': {

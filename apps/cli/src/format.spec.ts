@@ -1,5 +1,5 @@
 import { ApiFailure } from './client';
-import { chips, formatBet, formatEvent, formatFailure, formatGame, formatJoin, formatPlayer, formatRoll, formatSaga, formatStats, formatVerification } from './format';
+import { chips, formatBet, formatEvent, formatFailure, formatGame, formatJoin, formatPlayer, formatRoll, formatRound, formatSaga, formatStats, formatVerification } from './format';
 
 const p1 = 'p_00000000-0000-4000-8000-000000000001';
 const p2 = 'p_00000000-0000-4000-8000-000000000002';
@@ -85,7 +85,14 @@ describe('readable output', () => {
     expect(formatFailure(new ApiFailure(429, 'RATE_LIMITED', 'too many', 7))).toMatch(/retry in 7 s/);
   });
 
-  it('a verification', () => {
+  it('the round open for commitments: the house commitment in full, the players\' shortened', () => {
+    const round = { gameId: 'g_1', rollIndex: 3, status: 'committing' as const, mode: 'quorum' as const, houseCommitment: 'c'.repeat(64), commitments: [{ playerId: 'p_1', commitment: 'd'.repeat(64), revealed: true }] };
+    expect(formatRound(round)).toBe(
+      [`roll #3 of g_1 (quorum table): committing`, `  house commitment ${'c'.repeat(64)}  (SHA-256 of the house seed; the proof of roll #3 must open it)`, `  p_1 committed ${'d'.repeat(16)}… (revealed)`].join('\n'),
+    );
+  });
+
+    it('a verification', () => {
     const proof = { rollIndex: 2, houseCommitment: 'a'.repeat(64), houseSeed: 'b'.repeat(64), contributions: [], dice: [1, 2] };
     expect(formatVerification('g_1', proof, { ok: true, dice: [1, 2], problems: [] })).toMatch(/^roll #2 of g_1: VERIFIED/);
     expect(formatVerification('g_1', proof, { ok: false, dice: [3, 3], problems: ['bad'] })).toMatch(/DOES NOT VERIFY[\s\S]*recomputed \[3, 3\][\s\S]*problem: bad/);

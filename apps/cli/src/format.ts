@@ -1,3 +1,4 @@
+import type { CurrentRound } from '@bitcraps/contracts';
 import type { ApiFailure } from './client';
 import type { ProofCheck, Proof } from './verify';
 import type { ServerEvent } from './sse';
@@ -114,6 +115,14 @@ export function formatEvent(e: ServerEvent, now: Date = new Date()): string {
     // not JSON: as sent
   }
   return `${now.toISOString().slice(11, 19)}  ${e.event}  ${data.length > 400 ? data.slice(0, 400) + '…' : data}`;
+}
+
+/** The round open for commitments: what `verify` later checks the house seed against. */
+export function formatRound(r: CurrentRound): string {
+  const lines = [`roll #${r.rollIndex} of ${r.gameId} (${r.mode ?? 'house'} table): ${r.status}`];
+  lines.push(`  house commitment ${r.houseCommitment}  (SHA-256 of the house seed; the proof of roll #${r.rollIndex} must open it)`);
+  for (const c of r.commitments) lines.push(`  ${c.playerId} committed ${c.commitment.slice(0, 16)}…${c.revealed ? ' (revealed)' : ''}`);
+  return lines.join('\n');
 }
 
 export function formatVerification(gameId: string, proof: Proof, check: ProofCheck): string {
