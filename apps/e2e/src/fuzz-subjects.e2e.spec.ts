@@ -35,7 +35,7 @@ const QUERY_RUNS = 20;
 type Definition = CommandDef | QueryDef;
 const isDefinition = (v: unknown): v is Definition =>
   typeof v === 'object' && v !== null && ((v as Definition).kind === 'command' || (v as Definition).kind === 'query') && typeof (v as Definition).subject === 'string';
-const definitions = Object.values(contracts)
+const definitions = (Object.values(contracts) as unknown[])
   .filter(isDefinition)
   .sort((a, b) => a.subject.localeCompare(b.subject));
 const commands = definitions.filter((d): d is CommandDef => d.kind === 'command');
