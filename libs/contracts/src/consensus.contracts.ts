@@ -343,14 +343,7 @@ export const QuorumFailed = defineEvent({
  * before betting on the roll opens so that anyone can check it against the roll's proof.
  * No seeds.
  */
-export const CurrentRoundSchema = z.object({
-  gameId: GameIdSchema,
-  rollIndex: z.number().int().min(1),
-  status: RoundStatusSchema,
-  mode: ConsensusModeSchema.nullable(),
-  houseCommitment: CommitmentSchema,
-  commitments: z.array(z.object({ playerId: PlayerIdSchema, commitment: CommitmentSchema, revealed: z.boolean() })),
-});
+export const CurrentRoundSchema = RoundViewSchema.pick({ gameId: true, rollIndex: true, status: true, mode: true, houseCommitment: true, commitments: true });
 export type CurrentRound = z.infer<typeof CurrentRoundSchema>;
 
 /**

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   CommitmentBodySchema,
   CommitSeed,
+  CurrentRoundSchema,
   GameIdSchema,
   GetRollProof,
   GetRoundStatus,
@@ -87,14 +88,8 @@ export class DiceController {
   @Get('rounds/current')
   async currentRound(@Param('gameId') raw: string): Promise<CurrentRound> {
     const { round } = okOrThrow(await this.bus.query(GetRoundStatus, { gameId: gameIdOf(raw) }, { timeoutMs: this.config.REQUEST_TIMEOUT_MS }));
-    return {
-      gameId: round.gameId,
-      rollIndex: round.rollIndex,
-      status: round.status,
-      mode: round.mode,
-      houseCommitment: round.houseCommitment,
-      commitments: round.commitments,
-    };
+    // only these keys: the voting state and faults stay in the consensus read
+    return CurrentRoundSchema.parse(round);
   }
 
   /**
