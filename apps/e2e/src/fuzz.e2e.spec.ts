@@ -20,7 +20,8 @@ import { statsService } from '../../stats/src/stats.service';
  * oversized and truncated bodies, wrong content types, hostile path parameters, and
  * every kind of credential. After every batch: no 5xx but 503, the gateway still
  * answers, and when the whole batch was refused the wallets, the game and the audit are
- * exactly as before.
+ * exactly as before. The game's event stream meets hostile `Last-Event-ID` headers and
+ * the operator state hostile tokens.
  */
 const ADMIN = 'admin-token-for-the-fuzz-tests-0123456789';
 /** How deep the generated bodies nest (the gateway refuses more than 32 levels with 400). */
@@ -298,4 +299,64 @@ describe('hostile input at the gateway', () => {
     expect(create).toMatchObject({ status: 415, json: { error: { code: 'UNSUPPORTED_MEDIA_TYPE' } } });
     expect(await snapshot()).toEqual(before);
   }, 60_000);
+
+  it('answers the event stream with hostile Last-Event-ID headers with a stream or a 4xx, and the operator state with hostile tokens with 401 or 403', async () => {
+    const before = await snapshot();
+    /** A header value fetch will send (no CR, LF or NUL): numbers of every shape, prototype words, noise, and long ones. */
+    const lastEventId = fc
+      .oneof(
+        fc.constantFrom('', '0', '1', '-1', '1.5', '1e3', '0x10', ' 7', '+7', '000000000000000', '999999999999999', '9999999999999999', '99999999999999999999', '9007199254740993', 'NaN', 'Infinity', 'null', '__proto__', 'constructor', 'ü', '%00'),
+        fc.nat().map(String),
+        fc.string({ maxLength: 40 }),
+        fc.string({ minLength: 1_000, maxLength: 8_000 }),
+      )
+      .map((v) => v.replace(/[\r\n\0]/g, ' ').replace(/[^\x20-\xff\t]/g, '?'));
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(gameParam, who, lastEventId, async (g, w, last) => {
+        const path = `/v1/games/${g.replaceAll('{game}', gameId)}/events`;
+        const auth = authOf(w);
+        const abort = new AbortController();
+        const res = await fetch(base + path, { headers: { 'last-event-id': last, ...(auth ? { authorization: auth } : {}) }, signal: abort.signal });
+        try {
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          expect({ path: path.slice(0, 120), last: last.slice(0, 40), status: res.status === 200 || (res.status >= 400 && res.status < 500) || res.status === 503 ? 'fine' : res.status }).toEqual({ path: path.slice(0, 120), last: last.slice(0, 40), status: 'fine' });
+          if (res.status === 200) {
+            // a stream: its first bytes, then hang up (the server closes its consumer)
+            expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+            const first = await res.body!.getReader().read();
+            expect(new TextDecoder().decode(first.value)).toMatch(/^: connected/);
+          } else if (res.status !== 431) {
+            expect(typeof JSON.parse(await res.text())?.error?.code).toBe('string');
+          }
+        } finally {
+          abort.abort();
+        }
+      }),
+      { numRuns: 40, interruptAfterTimeLimit: 20_000, markInterruptAsFailure: false },
+    );
+    // the generated requests opened streams too, not only refusals
+    expect([...statuses.keys()]).toContain(200);
+
+    // anything but the admin token itself is refused (a bearer token that is not the admin's: 403; none: 401)
+    const notAdmin = fc.oneof(
+      fc.constantFrom(ADMIN.slice(0, -1), `${ADMIN}x`, ADMIN.toUpperCase(), `x${ADMIN.slice(1)}`, ADMIN.repeat(2), `${ADMIN}%00`, `"${ADMIN}"`, '__proto__', 'null', 'undefined', '*'),
+      fc.constant('alice'),
+      fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 }),
+      fc.string({ minLength: 5_000, maxLength: 12_000 }).map((v) => v.replace(/[^\x21-\x7e]/g, 'x')),
+    );
+    const scheme = fc.constantFrom('Bearer ', 'bearer ', 'BEARER ', 'Bearer  ', 'Basic ', 'Token ', '', 'Bearer\t');
+    await fc.assert(
+      fc.asyncProperty(scheme, notAdmin, async (sch, token) => {
+        const authorization = `${sch}${token === 'alice' ? actors.alice.token : token}`;
+        const res = await call('GET', '/v1/ops/state', { token: authorization });
+        expect({ token: authorization.slice(0, 60), status: [401, 403, 431].includes(res.status) ? 'refused' : res.status }).toEqual({ token: authorization.slice(0, 60), status: 'refused' });
+        if (res.status !== 431) expect(res.json?.error?.code).toMatch(/^(UNAUTHORIZED|FORBIDDEN)$/);
+      }),
+      { numRuns: 60 },
+    );
+    expect((await call('GET', '/v1/ops/state', { token: `Bearer ${ADMIN}` })).status).toBe(200);
+    expect(await snapshot()).toEqual(before);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  }, 90_000);
 });
