@@ -27,7 +27,7 @@ describe('gateway configuration', () => {
   it('parses RATE_LIMITS, defaults to DESIGN.md section 9, and names a bad value', () => {
     expect(loadConfig('gateway', GatewayConfigSchema, {}).RATE_LIMITS).toEqual(DEFAULT_RATE_LIMITS);
     expect(loadConfig('gateway', GatewayConfigSchema, { RATE_LIMITS: 'joins=5,burst=2' }).RATE_LIMITS).toEqual({
-      perMinute: { general: 60, joins: 5, bets: 60, rolls: 30 },
+      perMinute: { general: 60, joins: 5, bets: 60, rolls: 30, ip: 600 },
       burst: 2,
     });
     expect(loadConfig('gateway', GatewayConfigSchema, { RATE_LIMITS: 'off' }).RATE_LIMITS).toBeNull();

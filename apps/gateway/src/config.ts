@@ -23,7 +23,7 @@ export const GatewayConfigSchema = BaseConfigSchema.extend({
   FAUCET_MAX: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   /** How long a request waits for its command's reply before answering 503. */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
-  /** `general=60,joins=10,bets=60,rolls=30,burst=1.5` (any subset; per minute) or `off`. */
+  /** `general=60,joins=10,bets=60,rolls=30,ip=600,burst=1.5` (any subset; per minute; `ip`: all requests of one address) or `off`. */
   RATE_LIMITS: z.string().optional(),
   /** How long an Idempotency-Key remembers its first answer. */
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(24 * 3600),

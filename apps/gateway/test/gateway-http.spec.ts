@@ -104,21 +104,24 @@ describe('gateway cross-cutting features over HTTP', () => {
   let limited: string; // tight rate limits
   let impatient: string; // short request timeout, no admin token
   let real: ServiceApp; // the gateway as it ships
+  let crowded: string; // a tight per-address window; X-Forwarded-For believed (one proxy)
 
   beforeAll(async () => {
     infra = await Infrastructure.start();
     const env = { ...process.env, NATS_URL: infra.natsUrl, REDIS_URL: infra.redisUrl, HTTP_PORT: '0', GATEWAY_PORT: '', LOG_LEVEL: 'fatal', TOKEN_SECRET, ADMIN_TOKEN };
     player = new ServiceProcess('player', await freePort(), { NATS_URL: infra.natsUrl, REDIS_URL: infra.redisUrl });
     const probeGateway = { ...gatewayService, module: ProbeGatewayModule };
-    const [, a, b, c, d] = await Promise.all([
-      player.start(),
+    // the child first: an app on port 0 could otherwise take the port picked for it
+    await player.start();
+    const [a, b, c, d, e] = await Promise.all([
       createServiceApp(probeGateway, { ...env, RATE_LIMITS: 'off' }),
       createServiceApp(probeGateway, { ...env, RATE_LIMITS: 'general=3,joins=1,bets=2,rolls=1,burst=1', REQUEST_TIMEOUT_MS: '300' }),
       createServiceApp(probeGateway, { ...env, RATE_LIMITS: 'off', REQUEST_TIMEOUT_MS: '300', ADMIN_TOKEN: '' }),
       createServiceApp(gatewayService, env),
+      createServiceApp(probeGateway, { ...env, RATE_LIMITS: 'general=5,ip=6,burst=1', TRUST_PROXY_HOPS: '1' }),
     ]);
-    apps.push(a, b, c, d);
-    [base, limited, impatient, real] = [a.url, b.url, c.url, d];
+    apps.push(a, b, c, d, e);
+    [base, limited, impatient, real, crowded] = [a.url, b.url, c.url, d, e.url];
   });
 
   afterAll(async () => {
@@ -429,6 +432,24 @@ describe('gateway cross-cutting features over HTTP', () => {
       const refused = await post(`${game}/roll`, {}, bearer(ann.token));
       expect(refused.status).toBe(429);
       expect((await json(refused)).error.message).toMatch(/too many roll requests/);
+    });
+
+    it('per address as well: many accounts behind one IP share its window (TRUST_PROXY_HOPS decides the IP)', async () => {
+      const players = [];
+      for (const name of ['Jo', 'Kai', 'Lu']) players.push((await register(name)).body);
+      const me = (token: string, ip: string) => fetch(`${crowded}/v1/players/me`, { headers: { ...bearer(token), 'x-forwarded-for': ip } });
+      const statuses: number[] = [];
+      // each player stays within their own general limit (5): two requests apiece, six from the address
+      for (const p of players) for (let i = 0; i < 2; i++) statuses.push((await me(p.token, '10.9.0.1')).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+      const refused = await me(players[0].token, '10.9.0.1');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await json(refused)).toEqual({ error: { code: 'RATE_LIMITED', message: expect.stringMatching(/too many requests from this address/) } });
+      // a fresh account from that address is refused too; the same player from another address is served
+      const fresh = (await register('Mo')).body;
+      expect((await me(fresh.token, '10.9.0.1')).status).toBe(429);
+      expect((await me(players[0].token, '10.9.0.2')).status).toBe(200);
     });
 
     it('without a valid token the client’s IP is the subject; health, metrics and docs are never limited', async () => {

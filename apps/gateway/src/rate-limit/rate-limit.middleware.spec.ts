@@ -45,7 +45,24 @@ describe('rate limit middleware', () => {
     await run(limiter, { headers: { authorization: `Bearer ${token}` } });
     await run(limiter, { headers: { authorization: 'Bearer forged' } });
     await run(limiter, { method: 'POST', path: '/v1/games/g_1/join' });
-    expect(seen).toEqual([`general p:${playerId}`, 'general ip:10.0.0.1', 'joins ip:10.0.0.1']);
+    expect(seen).toEqual([`general p:${playerId}`, 'ip ip:10.0.0.1', 'general ip:10.0.0.1', 'ip ip:10.0.0.1', 'joins ip:10.0.0.1', 'ip ip:10.0.0.1']);
+  });
+
+  it('a request its class allows is counted for its address too, and refused with 429 when the address is over its window', async () => {
+    const token = await issueToken(secret, playerId);
+    const out = await run(
+      { take: async (cls: string) => (cls === 'ip' ? { allowed: false, limit: 900, remaining: 0, retryAfterMs: 2_500 } : allow) },
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(out).toMatchObject({ next: false, status: 429, body: { error: { code: 'RATE_LIMITED', message: 'too many requests from this address: retry in 3 s' } } });
+    expect(out.headers['retry-after']).toBe('3');
+  });
+
+  it('a request its class refuses is not counted for its address', async () => {
+    const seen: string[] = [];
+    const out = await run({ take: async (cls: string) => (seen.push(cls), { allowed: false, limit: 90, remaining: 0, retryAfterMs: 10 }) }, {});
+    expect(out.status).toBe(429);
+    expect(seen).toEqual(['general']);
   });
 
   it('answers 429 RATE_LIMITED with Retry-After in whole seconds (at least 1)', async () => {

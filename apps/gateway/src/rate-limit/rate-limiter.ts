@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import { RedisScript } from '@bitcraps/service-kit';
-import { windowLimits, type RateClass, type RateLimits } from './rate-limits';
+import { windowLimits, type RateLimits, type RateWindow } from './rate-limits';
 
 /**
  * Sliding-window log in one sorted set per (class, subject): members are the accepted
@@ -54,7 +54,7 @@ export interface RateLimiterOptions {
   windowMs?: number;
 }
 
-/** Rate limits per subject (`p:<playerId>` or `ip:<address>`) and class, in Redis. */
+/** Rate limits per subject (`p:<playerId>` or `ip:<address>`) and class (or `ip`: all of an address), in Redis. */
 export class RateLimiter {
   private readonly prefix: string;
   private readonly windowMs: number;
@@ -68,12 +68,12 @@ export class RateLimiter {
     this.windowMs = windowMs;
   }
 
-  key(cls: RateClass, subject: string): string {
+  key(cls: RateWindow, subject: string): string {
     return `${this.prefix}rl:${cls}:{${subject}}`;
   }
 
   /** Counts one request of `subject` against `cls`, unless it is over a limit. */
-  async take(cls: RateClass, subject: string): Promise<RateDecision> {
+  async take(cls: RateWindow, subject: string): Promise<RateDecision> {
     const { short, long } = windowLimits(this.limits, cls);
     const [allowed, used, wait] = (await SLIDING_WINDOW.run(this.redis, [this.key(cls, subject)], [
       this.windowMs,

@@ -1,14 +1,21 @@
 import { DEFAULT_RATE_LIMITS, parseRateLimits, rateClassOf, windowLimits } from './rate-limits';
 
 describe('RATE_LIMITS', () => {
-  it('defaults to 60/min general, 10 joins, 60 bets, 30 rolls, 1.5× burst (DESIGN.md section 9)', () => {
-    expect(parseRateLimits(undefined)).toEqual({ perMinute: { general: 60, joins: 10, bets: 60, rolls: 30 }, burst: 1.5 });
+  it('defaults to 60/min general, 10 joins, 60 bets, 30 rolls, 600 per IP address, 1.5× burst (DESIGN.md section 9)', () => {
+    expect(parseRateLimits(undefined)).toEqual({ perMinute: { general: 60, joins: 10, bets: 60, rolls: 30, ip: 600 }, burst: 1.5 });
     expect(parseRateLimits('  ')).toEqual(DEFAULT_RATE_LIMITS);
   });
 
   it('overrides any subset, in any order, with spaces', () => {
     expect(parseRateLimits('general=60,joins=10,bets=60,rolls=30,burst=1.5')).toEqual(DEFAULT_RATE_LIMITS);
     expect(parseRateLimits(' rolls = 5 , burst=1 ')).toEqual({ perMinute: { ...DEFAULT_RATE_LIMITS.perMinute, rolls: 5 }, burst: 1 });
+    expect(parseRateLimits('ip=100')).toEqual({ perMinute: { ...DEFAULT_RATE_LIMITS.perMinute, ip: 100 }, burst: 1.5 });
+  });
+
+  it('the default per-address window holds more than one player at every class limit, bursts included', () => {
+    const classes = ['general', 'joins', 'bets', 'rolls'] as const;
+    const onePlayer = classes.reduce((n, c) => n + windowLimits(DEFAULT_RATE_LIMITS, c).short, 0);
+    expect(windowLimits(DEFAULT_RATE_LIMITS, 'ip').short).toBeGreaterThan(2 * onePlayer);
   });
 
   it('turns off with "off"', () => {
@@ -22,6 +29,8 @@ describe('RATE_LIMITS', () => {
       ['joins=1,joins=2', /joins is given twice/],
       ['joins=1.5', /whole number/],
       ['bets=0', /whole number/],
+      ['ip=0', /whole number/],
+      ['ip=1.5', /whole number/],
       ['burst=0.5', /burst must be between 1 and 10/],
       ['burst=11', /burst must be between 1 and 10/],
       ['general', /not name=value/],
