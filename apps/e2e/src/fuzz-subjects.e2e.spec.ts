@@ -7,7 +7,7 @@ import * as contracts from '@bitcraps/contracts';
 import { GetGame, GetRoundStatus, GetStats, GetTreasuryAudit, GetWalletTotals, ListSagas, SERVICES, type CommandDef, type QueryDef } from '@bitcraps/contracts';
 import { connectNats, JetStreamClientProxy, waitFor } from '@bitcraps/messaging';
 import { createServiceApp, type ServiceApp } from '@bitcraps/service-kit';
-import { encodeText, failsSchema, hostileBody, hostileEnvelope, Infrastructure, MAX_PAYLOAD, nearSchema, rawBytes } from '@bitcraps/testing';
+import { encodeText, failsSchema, hostileBody, hostileEnvelope, Infrastructure, MAX_PAYLOAD, nearSchema, rawBytes, rawJsonValue } from '@bitcraps/testing';
 import { gatewayService } from '../../gateway/src/gateway.service';
 import { lifecycleService } from '../../lifecycle/src/lifecycle.service';
 import { orchestratorService } from '../../orchestrator/src/orchestrator.service';
@@ -23,7 +23,7 @@ import { statsService } from '../../stats/src/stats.service';
  * new contract is fuzzed without touching this file. Every body sent fails its
  * contract's schema (a valid command on an internal subject may legitimately change
  * state). Every command the stream accepted must be dead-lettered on `dlq.<subject>`
- * with a reason and never answered; every query is refused or unanswered; afterwards
+ * with a reason and never answered (so must a command on a verb no contract defines); every query is refused or unanswered; afterwards
  * every service still serves, no service died, the books, games, players, sagas, KV
  * buckets and the ledger are exactly as before, and no prototype is polluted.
  */
@@ -265,21 +265,39 @@ describe('hostile messages on every real command and query subject', () => {
   });
 
   /** Publishes one hostile command to the CMD stream: what it accepted, or null when the broker refused it. */
-  const publish = async (def: CommandDef, h: Hostile) => {
-    const c = countsOf(def.subject);
+  const publish = async (subject: string, h: Hostile) => {
+    const c = countsOf(subject);
     c.generated++;
     const hdrs = natsHeaders();
     for (const [k, v] of h.headers) hdrs.append(k, v);
     try {
-      const ack = await js.publish(def.subject, h.body, { headers: hdrs });
+      const ack = await js.publish(subject, h.body, { headers: hdrs });
       if (ack.duplicate) return null;
       c.accepted++;
-      return { subject: def.subject, seq: ack.seq, msgId: hdrs.get('Nats-Msg-Id') };
+      return { subject, seq: ack.seq, msgId: hdrs.get('Nats-Msg-Id') };
     } catch {
       // too large, or a header the broker rejects: it never reached the service
       c.refusedByBroker++;
       return null;
     }
+  };
+
+  /** Publishes a batch to one subject; each message the stream accepted is dead-lettered there with a reason matching `reason`, and never answered. */
+  const deadLettersAll = async (subject: string, batch: Hostile[], reason: RegExp) => {
+    const sent = (await Promise.all(batch.map((h) => publish(subject, h)))).filter((s): s is NonNullable<typeof s> => s !== null);
+    const key = (s: (typeof sent)[number]) => `dlq:${s.subject}:${s.seq}`;
+    await waitFor(() => sent.every((s) => deadLetters.has(key(s))), {
+      timeoutMs: 20_000,
+      what: `dead letters of ${subject} (missing seqs ${sent.filter((s) => !deadLetters.has(key(s))).map((s) => s.seq)})`,
+    });
+    for (const s of sent) {
+      const letter = deadLetters.get(key(s))!;
+      countsOf(subject).deadLettered++;
+      expect({ subject: letter.subject, reason: letter.reason }).toEqual({ subject, reason: expect.stringMatching(reason) });
+      if (s.msgId) hostileMsgIds.push(s.msgId);
+      expect(evtIds.has(`reply:${s.msgId}`)).toBe(false);
+    }
+    noPollution();
   };
 
   describe.each(commandServices)('cmd.%s.*', (service) => {
@@ -290,26 +308,22 @@ describe('hostile messages on every real command and query subject', () => {
         const before = await snapshot();
         for (const def of group) {
           await fc.assert(
-            fc.asyncProperty(fc.array(hostileFor(def), { minLength: 1, maxLength: 4 }), async (batch) => {
-              const sent = (await Promise.all(batch.map((h) => publish(def, h)))).filter((s): s is NonNullable<typeof s> => s !== null);
-              const key = (s: (typeof sent)[number]) => `dlq:${s.subject}:${s.seq}`;
-              await waitFor(() => sent.every((s) => deadLetters.has(key(s))), {
-                timeoutMs: 20_000,
-                what: `dead letters of ${def.subject} (missing seqs ${sent.filter((s) => !deadLetters.has(key(s))).map((s) => s.seq)})`,
-              });
-              for (const s of sent) {
-                const letter = deadLetters.get(key(s))!;
-                countsOf(def.subject).deadLettered++;
-                // refused for its envelope or its body, never for want of a handler: each contract has one
-                expect({ subject: letter.subject, reason: letter.reason }).toEqual({ subject: def.subject, reason: expect.stringMatching(/^(bad envelope|schema): ./) });
-                if (s.msgId) hostileMsgIds.push(s.msgId);
-                expect(evtIds.has(`reply:${s.msgId}`)).toBe(false);
-              }
-              noPollution();
-            }),
+            fc.asyncProperty(fc.array(hostileFor(def), { minLength: 1, maxLength: 4 }), (batch) => deadLettersAll(def.subject, batch, /^(bad envelope|schema): ./)),
             { numRuns: COMMAND_RUNS },
           );
         }
+        // a verb no contract defines, on the service's own consumer: dead-lettered too
+        const verbs = new Set(group.map((d) => d.subject.slice(`cmd.${service}.`.length)));
+        const unknownVerb = fc
+          .oneof(fc.constantFrom('nope', '_', 'Create-Game', `${[...verbs][0]}.extra`, `${[...verbs][0]}-v2`), fc.stringMatching(/^[A-Za-z0-9_-]{1,24}$/))
+          .filter((v) => !verbs.has(v));
+        const anyBody = fc.oneof(hostileBody(rawJsonValue, ['x']), rawBytes);
+        await fc.assert(
+          fc.asyncProperty(unknownVerb, fc.array(fc.record({ headers: hostileEnvelope('CMD'), body: anyBody }), { minLength: 1, maxLength: 3 }), (verb, batch) =>
+            deadLettersAll(`cmd.${service}.${verb}`, batch, /^(bad envelope|no handler for cmd\.)/),
+          ),
+          { numRuns: COMMAND_RUNS },
+        );
         await stillAnswers(service);
         await everyServiceUp();
         expect(await snapshot()).toEqual(before);
