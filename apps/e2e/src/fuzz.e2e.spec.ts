@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats } from '@bitcraps/messaging';
+import Redis from 'ioredis';
 import { createServiceApp, type ServiceApp } from '@bitcraps/service-kit';
 import { Infrastructure } from '@bitcraps/testing';
 import { gatewayService } from '../../gateway/src/gateway.service';
@@ -11,6 +12,7 @@ import { playerService } from '../../player/src/player.service';
 import { treasuryService } from '../../treasury/src/treasury.service';
 import { consensusService } from '../../consensus/src/consensus.service';
 import { statsService } from '../../stats/src/stats.service';
+import { recordKey } from '../../gateway/src/idempotency/idempotency-key';
 
 /**
  * Hostile HTTP at every endpoint of the gateway, with the whole stack in-process against
@@ -298,6 +300,32 @@ describe('hostile input at the gateway', () => {
     const create = await call('POST', '/v1/games', { token: `Bearer ${actors.alice.token}`, contentType: 'text/plain', body: '{"maxPlayers":2}' });
     expect(create).toMatchObject({ status: 415, json: { error: { code: 'UNSUPPORTED_MEDIA_TYPE' } } });
     expect(await snapshot()).toEqual(before);
+  }, 60_000);
+
+  it('a retry under an Idempotency-Key that was given up (a 202, a lapsed claim) finds its saga: the same answer, no second effect', async () => {
+    const redis = new Redis(infra.redisUrl);
+    try {
+      const cy = (await call('POST', '/v1/players', { contentType: 'application/json', body: JSON.stringify({ name: 'cy', deposit: 300 }) })).json;
+      const auth = { token: `Bearer ${cy.token}`, contentType: 'application/json' };
+      const table = (await call('POST', '/v1/games', { ...auth, body: '{}' })).json.gameId;
+      const balance = async () => (await call('GET', '/v1/players/me', { token: auth.token })).json.balance;
+      // the first answer, then the key given up as the gateway does for an answer that is not final
+      const twice = async (path: string, body: string, key: string) => {
+        const first = await call('POST', path, { ...auth, body, headers: { 'idempotency-key': key } });
+        expect(first.status).toBe(200);
+        expect(await redis.del(recordKey('gateway:', `p:${cy.playerId}`, key))).toBe(1);
+        const again = await call('POST', path, { ...auth, body, headers: { 'idempotency-key': key } });
+        expect({ status: again.status, json: again.json }).toEqual({ status: 200, json: first.json });
+        return first.json;
+      };
+      expect(await twice(`/v1/games/${table}/join`, '{"buyIn":120}', 'cy-join')).toMatchObject({ status: 'completed', stack: 120 });
+      expect(await balance()).toBe(180);
+      // the leave is answered, not refused NOT_SEATED: the seat is checked only before its saga starts
+      expect(await twice(`/v1/games/${table}/leave`, '{}', 'cy-leave')).toMatchObject({ status: 'completed', returned: 120 });
+      expect(await balance()).toBe(300);
+    } finally {
+      await redis.quit();
+    }
   }, 60_000);
 
   it('answers the event stream with hostile Last-Event-ID headers with a stream or a 4xx, and the operator state with hostile tokens with 401 or 403', async () => {
