@@ -37,6 +37,8 @@ describe('the OpenAPI document', () => {
     );
     for (const byMethod of Object.values<any>(doc.paths)) {
       if (byMethod.post) expect(byMethod.post.parameters.map((p: any) => p.name)).toContain('Idempotency-Key');
+      // a body over MAX_BODY_BYTES or not JSON is refused on every POST
+      if (byMethod.post) expect(byMethod.post.responses).toMatchObject({ '413': expect.anything(), '415': { description: expect.stringContaining('UNSUPPORTED_MEDIA_TYPE') } });
     }
     expect(join.security).toEqual([{ bearerToken: [] }]);
     expect(join.responses['429'].headers['Retry-After']).toBeDefined();

@@ -49,6 +49,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'GAME_NOT_FOUND, SAGA_NOT_FOUND, …',
   409: 'a conflict with the state of the game, or IDEMPOTENCY_KEY_REUSED / CONFLICT (same key still in progress)',
   413: 'PAYLOAD_TOO_LARGE: the body is over MAX_BODY_BYTES',
+  415: 'UNSUPPORTED_MEDIA_TYPE: a body that is not application/json',
   422: 'INSUFFICIENT_BALANCE, INSUFFICIENT_STACK, BET_LIMIT, HOUSE_CANNOT_COVER, FAUCET_DISABLED',
   429: 'RATE_LIMITED: wait Retry-After seconds',
   503: 'SERVICE_UNAVAILABLE: a service or the idempotency cache did not answer; retry shortly',
@@ -95,6 +96,11 @@ export function buildOpenApi(routes: readonly RouteDoc[], info: { title: string;
     };
     const statuses = new Set<number>([...(r.path.startsWith('/v1/') ? [429, 503] : []), ...(r.errors ?? [])]);
     if (r.body || parameters.some((p) => p.in === 'header')) statuses.add(400);
+    // every POST reads its body the same way: too large, or not JSON, is refused before the route
+    if (r.method === 'post') {
+      statuses.add(413);
+      statuses.add(415);
+    }
     if (r.auth !== 'none') statuses.add(401);
     if (r.auth === 'admin') statuses.add(403);
     const responses: Record<string, Json> = {};
