@@ -12,10 +12,11 @@ import { DiceController } from './dice/dice.controller';
 import { AdminController } from './admin/admin.controller';
 import { GameEventsController } from './events/game-events.controller';
 import { OpsModule } from './ops/ops.module';
+import { AuditMetrics } from './admin/audit.metrics';
 
 @Module({
   imports: [OpsModule],
   controllers: [PlayersController, GamesController, StatsController, TableController, SagasController, DiceController, AdminController, GameEventsController],
-  providers: [AuthGuard, SagaStarter, { provide: APP_FILTER, useClass: ErrorFilter }],
+  providers: [AuthGuard, SagaStarter, AuditMetrics, { provide: APP_FILTER, useClass: ErrorFilter }],
 })
 export class GatewayModule {}

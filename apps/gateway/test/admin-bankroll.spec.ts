@@ -81,4 +81,40 @@ describe('POST /v1/admin/bankroll/fund', () => {
     expect((await fund({ amount: 10 }, { authorization: 'Bearer not-the-admin-token' })).status).toBe(403);
     expect(await audit()).toEqual(before);
   });
+
+  describe('the audit on the gateway /metrics', () => {
+    const scrape = async () => {
+      const text = await (await fetch(`${gateway.url}/metrics`)).text();
+      const value = (name: string, term?: string) => {
+        const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && (term === undefined || l.includes(`term="${term}"`)));
+        return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+      };
+      return { value };
+    };
+
+    it('carries every term of GET /v1/audit, balanced and up, as of the scrape', async () => {
+      await fund({ amount: 11 });
+      const audit = (await (await fetch(`${gateway.url}/v1/audit`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as Record<string, number | boolean>;
+      const m = await scrape();
+      for (const term of ['deposits', 'bankroll', 'initialBankroll', 'bankrollAdditions', 'wallets', 'stacks', 'escrow', 'inFlight']) {
+        expect({ term, value: m.value('bitcraps_audit_chips', term) }).toEqual({ term, value: audit[term] });
+      }
+      expect(m.value('bitcraps_audit_balanced')).toBe(1);
+      expect(m.value('bitcraps_audit_unfinished_sagas')).toBe(0);
+      expect(m.value('bitcraps_audit_up')).toBe(1);
+    });
+
+    it('says it is down, and keeps answering /metrics, while a service behind the audit is away', async () => {
+      const player = children[0]!;
+      await player.kill('SIGKILL');
+      try {
+        const m = await scrape();
+        expect(m.value('bitcraps_audit_up')).toBe(0);
+        expect(m.value('bitcraps_audit_balanced')).toBe(1); // the last value read
+      } finally {
+        await player.start();
+      }
+      expect((await scrape()).value('bitcraps_audit_up')).toBe(1);
+    }, 60_000);
+  });
 });
