@@ -3,7 +3,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
-  AddParticipant, CreditStack, DebitWallet, EscrowBet, GetStack, GetTreasuryAudit, GetWalletTotals, ListSagas, refuse, SeatPlayer, StartBet, StartJoin, STREAMS, SuspendGame, ValidateBet,
+  AddParticipant, ConfirmSeat, CreditStack, DebitWallet, EscrowBet, GetStack, GetTreasuryAudit, GetWalletTotals, ListSagas, refuse, SeatPlayer, StartBet, StartJoin, STREAMS, SuspendGame, ValidateBet,
   type CommandDef, type ErrorCode,
 } from '@bitcraps/contracts';
 import { connectNats, JetStreamClientProxy, readEnvelope, toNatsHeaders, waitFor } from '@bitcraps/messaging';
@@ -253,6 +253,26 @@ describe('a failure at each step of a join and of a bet', () => {
         resume('lifecycle');
       });
       expect(end.status).toBe('completed');
+      expect(await books(p, owner, gameId)).toMatchObject({ wallet: 500 - buyIn, stack: buyIn, seat: buyIn });
+      await balanced();
+    }, TEST_MS);
+
+    it('confirm-seat (past the pivot) refused: failed for an operator, nothing undone, no chip lost', async () => {
+      const { owner, gameId } = await newGame();
+      const first = await register(500);
+      expect((await call('POST', `/v1/games/${gameId}/join`, { buyIn }, first.token)).status).toBe(200);
+      const p = await register(500);
+      const sagaId = `s_${randomUUID()}`;
+      // lifecycle seats the player, then stops; the test refuses the confirmation in its place
+      pause('consensus');
+      const end = await runWith(join(sagaId, gameId, p.playerId), sagaId, async () => {
+        await until(sagaId, 'add-participant to be sent', (s) => stepAt(s, 'add-participant').status === 'started');
+        const refused = await refuseNextAs('lifecycle', ConfirmSeat, 'GAME_NOT_FOUND');
+        resume('consensus');
+        await refused.done;
+        await procs.lifecycle.start(START_MS);
+      });
+      expect(end).toMatchObject({ status: 'failed', error: { step: 'confirm-seat', code: 'GAME_NOT_FOUND' } });
       expect(await books(p, owner, gameId)).toMatchObject({ wallet: 500 - buyIn, stack: buyIn, seat: buyIn });
       await balanced();
     }, TEST_MS);
