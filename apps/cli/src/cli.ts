@@ -4,7 +4,6 @@ import { ApiClient, ApiFailure, Unreachable } from './client';
 import { credentialsPath, loadCredentials, saveCredentials } from './credentials';
 import {
   formatBet,
-  formatEvent,
   formatFailure,
   formatGame,
   formatJoin,
@@ -17,8 +16,8 @@ import {
   formatStats,
   formatVerification,
 } from './format';
-import { SseParser } from './sse';
 import { checkProof, type Proof } from './verify';
+import { watchGame } from './watch';
 
 /** Where the CLI talks to the world; main.ts passes the process's, tests their own. */
 export interface CliIo {
@@ -30,7 +29,7 @@ export interface CliIo {
   home?: string;
   /** Aborts `watch` (Ctrl-C). */
   signal?: AbortSignal;
-  /** Waits between retries of a 503 (tests pass 0). */
+  /** Waits between retries of a 503, and the first wait before `watch` reconnects (tests pass 0). */
   backoffMs?: number;
 }
 
@@ -142,7 +141,7 @@ async function execute(command: Command, globals: Globals, client: ApiClient, io
       return check.ok ? 0 : 1;
     }
     case 'watch':
-      return watch(command.gameId, command.count, globals, client, io);
+      return watchGame({ gameId: command.gameId, count: command.count, json: globals.json, client, out: io.out, err: io.err, signal: io.signal, backoffMs: io.backoffMs });
     case 'logout': {
       await saveCredentials(credentialsFile, globals.url, null);
       io.out(`forgot the token for ${globals.url}`);
@@ -151,46 +150,5 @@ async function execute(command: Command, globals: Globals, client: ApiClient, io
     case 'help':
       io.out(USAGE);
       return 0;
-  }
-}
-
-/** Follows the game's Server-Sent Events until `count` events, the end of the stream, or Ctrl-C. */
-async function watch(gameId: string, count: number | undefined, globals: Globals, client: ApiClient, io: CliIo): Promise<number> {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  io.signal?.addEventListener('abort', stop, { once: true });
-  if (io.signal?.aborted) stop();
-  let seen = 0;
-  try {
-    const res = await client.stream(`${game(gameId)}/events`, controller.signal);
-    if (!globals.json) io.err(`watching ${gameId} (Ctrl-C stops)`);
-    const parser = new SseParser();
-    const decoder = new TextDecoder();
-    const reader = res.body!.getReader();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      for (const event of parser.push(decoder.decode(value, { stream: true }))) {
-        io.out(globals.json ? JSON.stringify({ event: event.event, data: safeJson(event.data), ...(event.id ? { id: event.id } : {}) }) : formatEvent(event));
-        if (count !== undefined && ++seen >= count) {
-          controller.abort();
-          return 0;
-        }
-      }
-    }
-    return 0;
-  } catch (err) {
-    if (controller.signal.aborted) return 0;
-    throw err;
-  } finally {
-    io.signal?.removeEventListener('abort', stop);
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }

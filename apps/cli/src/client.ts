@@ -54,9 +54,9 @@ export class ApiClient {
     return this.send<T>('POST', path, body, randomUUID());
   }
 
-  /** Opens a streaming GET (Server-Sent Events); the caller reads the body. */
-  async stream(path: string, signal?: AbortSignal): Promise<Response> {
-    const res = await this.call('GET', path, undefined, undefined, { accept: 'text/event-stream' }, signal);
+  /** Opens a streaming GET (Server-Sent Events), once, no retry; the caller reads the body. */
+  async stream(path: string, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<Response> {
+    const res = await this.call('GET', path, undefined, undefined, { ...headers, accept: 'text/event-stream' }, signal);
     if (!res.ok) throw await failureOf(res);
     return res;
   }

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,8 @@ import { promisify } from 'node:util';
 import { waitFor } from '@bitcraps/messaging';
 import { freePort, Infrastructure, ServiceProcess } from '@bitcraps/testing';
 import { runCli } from '../src/cli';
+import { formatEvent } from '../src/format';
+import { SseParser, type ServerEvent } from '../src/sse';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..', '..');
@@ -124,6 +125,85 @@ describe('bitcraps CLI against the running services', () => {
     expect((await cli(['saga', sagaId])).out).toMatch(new RegExp(`^saga ${sagaId} \\(leave\\): completed`));
   });
 
+  it('watch prints a table\'s real events, and after a gateway restart resumes with what it missed, each event once', async () => {
+    const watched = (await json(['create'])).gameId as string;
+    const out: string[] = [];
+    const err: string[] = [];
+    const interrupt = new AbortController();
+    // the watch's reconnect waits until the test lets it through: the gateway is back and the table moved meanwhile
+    let connects = 0;
+    let letIn!: () => void;
+    const back = new Promise<void>((resolve) => (letIn = resolve));
+    const gated = (async (input: string | URL | Request, init?: RequestInit) => {
+      if (connects++ > 0) await back;
+      return fetch(input, init);
+    }) as typeof fetch;
+    const watching = runCli(['--url', url, 'watch', watched], { out: (t) => out.push(t), err: (t) => err.push(t), env: { XDG_CONFIG_HOME: config }, signal: interrupt.signal, backoffMs: 0, fetch: gated });
+    const counted = cli(['watch', watched, '--count', '2']);
+    await waitFor(() => err.includes(`watching ${watched} (Ctrl-C stops)`), { what: 'the watch to open' });
+    const named = (name: string) => out.filter((l) => l.split('  ')[1] === name);
+
+    expect((await cli(['join', watched, '--buy-in', '100'])).code).toBe(0);
+    const bet = await json(['bet', watched, 'pass', '10']);
+    await waitFor(() => named('lifecycle.bet-recorded').length === 1 && named('orchestrator.saga-ended').length === 2, { what: 'the join and the bet on the watch', timeoutMs: 30_000 });
+    expect(named('lifecycle.player-seated')).toEqual([expect.stringMatching(/^\d\d:\d\d:\d\d {2}lifecycle\.player-seated {2}\{.*"playerId":"p_/)]);
+    expect(named('lifecycle.bet-recorded')[0]).toContain(bet.betId);
+    // --count stops by itself
+    expect(await counted).toMatchObject({ code: 0, out: expect.stringMatching(/^\d\d:\d\d:\d\d {2}\S+ {2}\{.*\n\d\d:\d\d:\d\d {2}\S+ {2}\{/) });
+
+    const gateway = services.at(-1)!;
+    const before = out.length;
+    await gateway.kill('SIGKILL');
+    await waitFor(() => err.find((l) => /^connection lost \(.+\); reconnecting, resuming after event \d+$/.test(l)), { what: 'the watch to notice the gateway is gone' });
+    await gateway.start(120_000);
+    const roll = await json(['roll', watched]);
+    expect(out.length).toBe(before);
+    letIn();
+    await waitFor(() => named('lifecycle.roll-applied').length === 1 && named('orchestrator.saga-ended').length === 3, { what: 'the roll on the resumed watch', timeoutMs: 30_000 });
+    expect(err).toContainEqual(expect.stringMatching(new RegExp(`^reconnected to ${watched}, resuming after event \\d+$`)));
+    expect(named('lifecycle.roll-applied')[0]).toContain(`"dice":[${roll.dice.join(',')}]`);
+
+    // everything the gateway has of this table since the watch opened, replayed from the start
+    // of EVT: the watch printed exactly that, in order, nothing twice and nothing missed
+    const all = await replay(watched, (events) => events.filter((e) => e.event === 'orchestrator.saga-ended').length >= 3);
+    const sinceWatch = all.slice(all.findIndex((e) => e.event === 'lifecycle.player-seated'));
+    const text = (line: string) => line.slice(10);
+    await waitFor(() => out.length >= sinceWatch.length, { what: 'the watch to print the rest' });
+    expect(out.map(text)).toEqual(sinceWatch.map((e) => text(formatEvent(e))));
+
+    interrupt.abort();
+    expect(await watching).toBe(0);
+    expect(err.filter((l) => /^(connection lost|reconnected)/.test(l))).toHaveLength(2);
+
+    // a table that does not exist is refused at once; Ctrl-C before it opens stops at once too
+    const unknown = await cli(['watch', 'g_00000000-0000-4000-8000-000000000000']);
+    expect(unknown).toMatchObject({ code: 1, out: '' });
+    expect(unknown.err).toMatch(/^error: GAME_NOT_FOUND \(404\): /);
+    expect(await runCli(['--url', url, 'watch', watched], { out: () => undefined, err: () => undefined, env: { XDG_CONFIG_HOME: config }, signal: AbortSignal.abort() })).toBe(0);
+  }, 240_000);
+
+  /** The game's events from the start of EVT (Last-Event-ID 0), read until `enough` says so. */
+  async function replay(gameId: string, enough: (events: ServerEvent[]) => boolean): Promise<ServerEvent[]> {
+    const token = JSON.parse(readFileSync(join(config, 'bitcraps', 'credentials.json'), 'utf8')).gateways[url].token as string;
+    const stop = AbortSignal.timeout(30_000);
+    const res = await fetch(`${url}/v1/games/${gameId}/events`, { headers: { authorization: `Bearer ${token}`, 'last-event-id': '0' }, signal: stop });
+    expect(res.status).toBe(200);
+    const parser = new SseParser();
+    const decoder = new TextDecoder();
+    const reader = res.body!.getReader();
+    const events: ServerEvent[] = [];
+    try {
+      while (!enough(events)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the replay ended after ${events.length} events`);
+        events.push(...parser.push(decoder.decode(value, { stream: true })));
+      }
+      return events;
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
+  }
+
   it('stats counts the games played', async () => {
     const stats = await waitFor(async () => {
       const s = await json(['stats']);
@@ -139,60 +219,5 @@ describe('bitcraps CLI against the running services', () => {
     expect(stdout).toMatch(/^Ann \(p_[0-9a-f-]{36}\)\n {2}wallet: /);
     const failed = await run(process.execPath, [LAUNCHER, 'shoot'], { env, cwd: ROOT }).catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "shoot"/) });
-  });
-});
-
-describe('bitcraps watch', () => {
-  let server: Server;
-  let url: string;
-  let config: string;
-  beforeAll(async () => {
-    config = mkdtempSync(join(tmpdir(), 'bitcraps-watch-'));
-    // the gateway's events endpoint is not there yet: a stand-in that speaks SSE as section 8 says
-    server = createServer((req, res) => {
-      if (req.url !== '/v1/games/g_1/events' || req.headers.authorization !== 'Bearer tok') {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'GAME_NOT_FOUND', message: 'no game' } }));
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write(': hello\n\n');
-      res.write('event: player-joined\ndata: {"playerId":"p_1"}\n\n');
-      res.write('event: dice-rolled\ndata: {"dice":[3,4]}\n\n');
-      // then keeps the stream open, as a live table would
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    rmSync(config, { recursive: true, force: true });
-  });
-
-  const watch = async (argv: string[], signal?: AbortSignal, err: string[] = []) => {
-    const out: string[] = [];
-    const code = await runCli(['--url', url, 'watch', ...argv], { out: (t) => out.push(t), err: (t) => err.push(t), env: { XDG_CONFIG_HOME: config, BITCRAPS_TOKEN: 'tok' }, signal, backoffMs: 0 });
-    return { code, out, err };
-  };
-
-  it('prints each event as it comes and stops after --count', async () => {
-    const r = await watch(['g_1', '--count', '2']);
-    expect(r.code).toBe(0);
-    expect(r.out).toEqual([expect.stringMatching(/^\d\d:\d\d:\d\d {2}player-joined {2}\{"playerId":"p_1"\}$/), expect.stringMatching(/dice-rolled {2}\{"dice":\[3,4\]\}$/)]);
-    expect(r.err).toEqual(['watching g_1 (Ctrl-C stops)']);
-  });
-
-  it('stops cleanly on Ctrl-C, and reports a refusal', async () => {
-    const interrupt = new AbortController();
-    const err: string[] = [];
-    const running = watch(['g_1'], interrupt.signal, err);
-    await waitFor(() => err.length > 0, { what: 'the stream to open' });
-    interrupt.abort();
-    expect((await running).code).toBe(0);
-    // interrupted before it even started: stops at once too
-    expect((await watch(['g_1'], AbortSignal.abort())).code).toBe(0);
-    const refused = await watch(['g_2']);
-    expect(refused.code).toBe(1);
-    expect(refused.err.join('\n')).toMatch(/^error: GAME_NOT_FOUND \(404\): no game/);
   });
 });
