@@ -24,6 +24,11 @@ describe('gateway configuration', () => {
     expect(loadConfig('gateway', GatewayConfigSchema, {})).toMatchObject({ TOKEN_TTL_SECONDS: 86_400, IDEMPOTENCY_TTL_SECONDS: 86_400 });
     expect(loadConfig('gateway', GatewayConfigSchema, { TOKEN_TTL_SECONDS: '600' }).TOKEN_TTL_SECONDS).toBe(600);
   });
+  it('calls an unchanged saga stuck on /ops after 30 s, or OPS_STUCK_AFTER_MS (at least 1 s)', () => {
+    expect(loadConfig('gateway', GatewayConfigSchema, {}).OPS_STUCK_AFTER_MS).toBe(30_000);
+    expect(loadConfig('gateway', GatewayConfigSchema, { OPS_STUCK_AFTER_MS: '3000' }).OPS_STUCK_AFTER_MS).toBe(3_000);
+    expect(() => loadConfig('gateway', GatewayConfigSchema, { OPS_STUCK_AFTER_MS: '10' })).toThrow(/OPS_STUCK_AFTER_MS/);
+  });
   it('parses RATE_LIMITS, defaults to DESIGN.md section 9, and names a bad value', () => {
     expect(loadConfig('gateway', GatewayConfigSchema, {}).RATE_LIMITS).toEqual(DEFAULT_RATE_LIMITS);
     expect(loadConfig('gateway', GatewayConfigSchema, { RATE_LIMITS: 'joins=5,burst=2' }).RATE_LIMITS).toEqual({

@@ -29,6 +29,8 @@ export const GatewayConfigSchema = BaseConfigSchema.extend({
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(24 * 3600),
   /** Proxies in front of the gateway whose X-Forwarded-For is believed (0: the socket's address is the client). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** The operator view (/ops) marks an unfinished saga stuck when it has not changed for longer than this. */
+  OPS_STUCK_AFTER_MS: z.coerce.number().int().min(1_000).max(24 * 3600 * 1000).default(30_000),
 })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.TOKEN_SECRET) {

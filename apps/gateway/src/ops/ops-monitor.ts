@@ -6,7 +6,7 @@ import { Semaphore, type JetStreamClientProxy } from '@bitcraps/messaging';
 import { COMMAND_BUS, NATS_CONNECTION, SERVICE_CONFIG } from '@bitcraps/service-kit';
 import { assembleAudit } from '../admin/audit';
 import type { GatewayConfig } from '../config';
-import { MAX_TABLES, SagaWatch, STUCK_AFTER_MS, toOpsTable, TrackedGames, type OpsSnapshot, type OpsTable } from './ops-view';
+import { MAX_TABLES, SagaWatch, toOpsTable, TrackedGames, type OpsSnapshot, type OpsTable } from './ops-view';
 
 /** At most one snapshot pushed per this many ms, however fast EVT moves. */
 export const PUSH_INTERVAL_MS = 250;
@@ -35,7 +35,7 @@ const bodyOf = (m: { json(): unknown }): unknown => {
 export class OpsMonitor implements OnModuleDestroy {
   private readonly logger = new Logger('ops');
   private readonly games = new TrackedGames();
-  private readonly watch = new SagaWatch(STUCK_AFTER_MS);
+  private readonly watch: SagaWatch;
   private gamesReady: Promise<void> | null = null;
   private gamesFeed: ConsumerMessages | null = null;
   private movesFeed: ConsumerMessages | null = null;
@@ -51,7 +51,9 @@ export class OpsMonitor implements OnModuleDestroy {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(COMMAND_BUS) private readonly bus: JetStreamClientProxy,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+  ) {
+    this.watch = new SagaWatch(config.OPS_STUCK_AFTER_MS);
+  }
 
   /** A fresh snapshot (shared with any read already under way). */
   snapshot(): Promise<OpsSnapshot> {
@@ -107,7 +109,7 @@ export class OpsMonitor implements OnModuleDestroy {
     const tables = await this.readTables(problems);
     return {
       at,
-      stuckAfterMs: STUCK_AFTER_MS,
+      stuckAfterMs: this.config.OPS_STUCK_AFTER_MS,
       tables,
       sagas: sg ? this.watch.observe(sg.sagas, Date.now()) : [],
       audit: w && tr && sg ? assembleAudit(w, tr.audit, sg.sagas.length) : null,

@@ -6,7 +6,7 @@ import { AuditSchema, CloseGame, CreateGame, GameIdSchema, GameViewSchema, SagaV
  * to show, which sagas look stuck, and the snapshot's shape. No I/O here.
  */
 
-/** A saga unfinished and unchanged (status, steps, attempts) for longer than this is stuck. */
+/** A saga unfinished and unchanged (status, steps, attempts) for longer than this is stuck (OPS_STUCK_AFTER_MS's default). */
 export const STUCK_AFTER_MS = 30_000;
 /** At most this many tables in one snapshot (the oldest first); the rest are counted in `problems`. */
 export const MAX_TABLES = 200;
