@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { GetTreasuryAudit, GetWalletTotals, LEDGER_STREAM, LedgerEntrySchema, ListSagas, StartBet, StartRoll, type LedgerEntry, type RollOutcome } from '@bitcraps/contracts';
-import { connectNats, JetStreamClientProxy, waitFor } from '@bitcraps/messaging';
+import { LEDGER_STREAM, LedgerEntrySchema, StartBet, StartRoll, type LedgerEntry, type RollOutcome } from '@bitcraps/contracts';
+import { connectNats, JetStreamClientProxy } from '@bitcraps/messaging';
 import type { SagaState } from '@bitcraps/saga';
 import { createServiceApp, type ServiceApp } from '@bitcraps/service-kit';
 import { freePort, Infrastructure, ServiceProcess } from '@bitcraps/testing';
@@ -12,6 +12,7 @@ import { gatewayService } from '../../gateway/src/gateway.service';
 import { lifecycleService } from '../../lifecycle/src/lifecycle.service';
 import { orchestratorService } from '../../orchestrator/src/orchestrator.service';
 import { playerService } from '../../player/src/player.service';
+import { expectBooksBalanced, gatewayApi, sagaEnd } from './saga-e2e.helpers';
 
 /**
  * A roll saga whose settlement meets a treasury SIGKILLed (a real child process) the
@@ -25,7 +26,8 @@ describe('roll saga: treasury killed mid-settlement', () => {
   let infra: Infrastructure;
   const services: ServiceApp[] = [];
   let treasury: ServiceProcess;
-  let base: string;
+  let call: ReturnType<typeof gatewayApi>['call'];
+  let register: ReturnType<typeof gatewayApi>['register'];
   let bus: JetStreamClientProxy;
   let nc: NatsConnection;
   let sagas: KV;
@@ -40,7 +42,7 @@ describe('roll saga: treasury killed mid-settlement', () => {
     for (const def of [playerService, lifecycleService, consensusService, orchestratorService]) services.push(await createServiceApp(def as never, inProcess));
     const gateway = await createServiceApp(gatewayService, inProcess);
     services.push(gateway);
-    base = gateway.url;
+    ({ call, register } = gatewayApi(gateway.url));
     bus = new JetStreamClientProxy({ url: infra.natsUrl, name: 'roll-crash-e2e', timeoutMs: 30_000 });
     nc = await connectNats(infra.natsUrl, 'roll-crash-e2e-watch');
     sagas = await new Kvm(nc).open('sagas');
@@ -54,24 +56,6 @@ describe('roll saga: treasury killed mid-settlement', () => {
     await infra?.stop();
   });
 
-  const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-  const register = async (deposit: number) => (await call('POST', '/v1/players', { name: 'P', deposit })).body as { playerId: string; token: string };
-  const sagaEnd = async (sagaId: string): Promise<SagaState<any>> => {
-    let end: SagaState<any> | null = null;
-    await waitFor(async () => {
-      const e = await sagas.get(sagaId);
-      end = e ? e.json<SagaState<any>>() : null;
-      return end !== null && !['running', 'compensating'].includes(end.status);
-    }, { timeoutMs: 90_000, intervalMs: 100, what: `saga ${sagaId} to end` });
-    return end!;
-  };
   const lastSeq = async () => (await (await jetstreamManager(nc)).streams.info(LEDGER_STREAM.name)).state.last_seq;
 
   /** LEDGER from `after` on, read to its current end. */
@@ -102,7 +86,7 @@ describe('roll saga: treasury killed mid-settlement', () => {
       expect(await bus.command(StartBet, { sagaId, gameId, betId: `b_${randomUUID()}`, ...b } as never)).toMatchObject({ ok: true });
       return sagaId;
     }));
-    for (const id of betSagas) expect((await sagaEnd(id)).status).toBe('completed');
+    for (const id of betSagas) expect((await sagaEnd(sagas, id)).status).toBe('completed');
 
     // SIGKILL the treasury when the settle step has started and the first leg of it is on LEDGER
     const start = await lastSeq();
@@ -134,7 +118,7 @@ describe('roll saga: treasury killed mid-settlement', () => {
     const legsAtKill = (await ledgerAfter(start)).length;
     await treasury.start();
 
-    const end = await sagaEnd(sagaId);
+    const end = await sagaEnd(sagas, sagaId);
     expect(end.status).toBe('completed');
     const roll = end.ctx.roll as RollOutcome;
     expect(roll.resolutions).toHaveLength(bets.length);
@@ -152,13 +136,6 @@ describe('roll saga: treasury killed mid-settlement', () => {
     }
     expect(entries).toHaveLength(roll.resolutions.length + roll.resolutions.filter((r) => r.outcome === 'win').length);
 
-    await waitFor(async () => {
-      const r = await bus.query(ListSagas, { unfinishedOnly: true }, { timeoutMs: 2_000 }).catch(() => null);
-      return r?.ok && r.sagas.length === 0;
-    }, { timeoutMs: 60_000, intervalMs: 200, what: 'every saga to end' });
-    const [t, w] = await Promise.all([bus.query(GetTreasuryAudit, {}), bus.query(GetWalletTotals, {})]);
-    if (!t.ok || !w.ok) throw new Error('audit unavailable');
-    expect(t.audit.balanced).toBe(true);
-    expect(w.wallets + t.audit.stacks + t.audit.escrow + t.audit.bankroll).toBe(w.deposits + t.audit.initialBankroll + t.audit.bankrollAdditions);
+    await expectBooksBalanced(bus);
   }, 180_000);
 });

@@ -3,7 +3,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
-  AddParticipant, ConfirmSeat, CreditStack, DebitWallet, EscrowBet, GetStack, GetTreasuryAudit, GetWalletTotals, ListSagas, refuse, SeatPlayer, StartBet, StartJoin, STREAMS, SuspendGame, ValidateBet,
+  AddParticipant, ConfirmSeat, CreditStack, DebitWallet, EscrowBet, GetStack, GetTreasuryAudit, refuse, SeatPlayer, StartBet, StartJoin, STREAMS, SuspendGame, ValidateBet,
   type CommandDef, type ErrorCode,
 } from '@bitcraps/contracts';
 import { connectNats, JetStreamClientProxy, readEnvelope, toNatsHeaders, waitFor } from '@bitcraps/messaging';
@@ -12,6 +12,7 @@ import { createServiceApp, type ServiceApp } from '@bitcraps/service-kit';
 import { freePort, Infrastructure, ServiceProcess } from '@bitcraps/testing';
 import { gatewayService } from '../../gateway/src/gateway.service';
 import { orchestratorService } from '../../orchestrator/src/orchestrator.service';
+import { expectBooksBalanced, gatewayApi, sagaEnd } from './saga-e2e.helpers';
 
 /**
  * A failure injected at each step of a join and a bet, on real NATS JetStream, Redis and
@@ -38,7 +39,8 @@ describe('a failure at each step of a join and of a bet', () => {
   const procs = {} as Record<Service, ServiceProcess>;
   const paused = new Set<Service>();
   const inProcess: ServiceApp[] = [];
-  let base: string;
+  let call: ReturnType<typeof gatewayApi>['call'];
+  let register: ReturnType<typeof gatewayApi>['register'];
   let bus: JetStreamClientProxy;
   let nc: NatsConnection;
   let sagas: KV;
@@ -52,7 +54,7 @@ describe('a failure at each step of a join and of a bet', () => {
     inProcess.push(await createServiceApp(orchestratorService as never, local));
     const gateway = await createServiceApp(gatewayService, local);
     inProcess.push(gateway);
-    base = gateway.url;
+    ({ call, register } = gatewayApi(gateway.url));
     bus = new JetStreamClientProxy({ url: infra.natsUrl, name: 'step-failures-e2e', timeoutMs: 30_000 });
     nc = await connectNats(infra.natsUrl, 'step-failures-e2e-stub');
     sagas = await new Kvm(nc).open('sagas');
@@ -113,15 +115,6 @@ describe('a failure at each step of a join and of a bet', () => {
     return { done };
   }
 
-  const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-  const register = async (deposit: number) => (await call('POST', '/v1/players', { name: 'P', deposit })).body as { playerId: string; token: string };
   const newGame = async () => {
     const owner = await register(0);
     return { owner, gameId: (await call('POST', '/v1/games', {}, owner.token)).body.gameId as string };
@@ -135,7 +128,6 @@ describe('a failure at each step of a join and of a bet', () => {
     }, { timeoutMs: 60_000, intervalMs: 50, what: `saga ${sagaId}: ${what}` });
   }
   const stepAt = (s: SagaState<any>, name: string) => s.steps.find((x) => x.name === name)!;
-  const ended = (s: SagaState<any>) => !['running', 'compensating'].includes(s.status);
 
   /** Every chip of one player at one game, and the house's totals. */
   async function books(player: { playerId: string; token: string }, owner: { token: string }, gameId: string) {
@@ -157,23 +149,11 @@ describe('a failure at each step of a join and of a bet', () => {
     };
   }
 
-  async function balanced(): Promise<void> {
-    await waitFor(async () => {
-      const r = await bus.query(ListSagas, { unfinishedOnly: true }, { timeoutMs: 2_000 }).catch(() => null);
-      return r?.ok && r.sagas.length === 0;
-    }, { timeoutMs: 60_000, intervalMs: 100, what: 'every saga to end' });
-    const [t, w] = await Promise.all([bus.query(GetTreasuryAudit, {}), bus.query(GetWalletTotals, {})]);
-    if (!t.ok || !w.ok) throw new Error('audit unavailable');
-    expect(t.audit.balanced).toBe(true);
-    expect(w.wallets + t.audit.stacks + t.audit.escrow + t.audit.bankroll).toBe(w.deposits + t.audit.initialBankroll + t.audit.bankrollAdditions);
-  }
-
   /** Runs one saga with a failure injected by `inject` (called once it is stored); returns its end. */
   async function runWith(start: () => Promise<unknown>, sagaId: string, inject: () => Promise<void>): Promise<SagaState<any>> {
     expect(await start()).toMatchObject({ ok: true, sagaId });
     await inject();
-    await until(sagaId, 'to end', ended);
-    return (await stored(sagaId))!;
+    return sagaEnd(sagas, sagaId, 60_000);
   }
 
   describe('join', () => {
@@ -196,7 +176,7 @@ describe('a failure at each step of a join and of a bet', () => {
       });
       expect(end).toMatchObject({ status: 'compensated', error: { step, code } });
       expect(await books(p, owner, gameId)).toEqual(before);
-      await balanced();
+      await expectBooksBalanced(bus);
     }, TEST_MS);
 
     it.each([
@@ -215,7 +195,7 @@ describe('a failure at each step of a join and of a bet', () => {
       });
       expect(end).toMatchObject({ status: 'compensated', error: { step, code: 'STEP_TIMED_OUT' } });
       expect(await books(p, owner, gameId)).toEqual(before);
-      await balanced();
+      await expectBooksBalanced(bus);
     }, TEST_MS);
 
     it.each([
@@ -233,7 +213,7 @@ describe('a failure at each step of a join and of a bet', () => {
       });
       expect(end.status).toBe('completed');
       expect(await books(p, owner, gameId)).toMatchObject({ wallet: 500 - buyIn, stack: buyIn, seat: buyIn });
-      await balanced();
+      await expectBooksBalanced(bus);
     }, TEST_MS);
 
     it('confirm-seat (past the pivot) unanswered: retried past its attempts until it answers, then completed', async () => {
@@ -254,7 +234,7 @@ describe('a failure at each step of a join and of a bet', () => {
       });
       expect(end.status).toBe('completed');
       expect(await books(p, owner, gameId)).toMatchObject({ wallet: 500 - buyIn, stack: buyIn, seat: buyIn });
-      await balanced();
+      await expectBooksBalanced(bus);
     }, TEST_MS);
 
     it('confirm-seat (past the pivot) refused: failed for an operator, nothing undone, no chip lost', async () => {
@@ -274,7 +254,7 @@ describe('a failure at each step of a join and of a bet', () => {
       });
       expect(end).toMatchObject({ status: 'failed', error: { step: 'confirm-seat', code: 'GAME_NOT_FOUND' } });
       expect(await books(p, owner, gameId)).toMatchObject({ wallet: 500 - buyIn, stack: buyIn, seat: buyIn });
-      await balanced();
+      await expectBooksBalanced(bus);
     }, TEST_MS);
 
     it('add-participant (past the pivot) refused: failed for an operator, nothing undone, no chip lost', async () => {
@@ -288,7 +268,7 @@ describe('a failure at each step of a join and of a bet', () => {
       });
       expect(end).toMatchObject({ status: 'failed', error: { step: 'add-participant', code: 'CONFLICT' } });
       expect(await books(p, owner, gameId)).toMatchObject({ wallet: 500 - buyIn, stack: buyIn });
-      await balanced();
+      await expectBooksBalanced(bus);
     }, TEST_MS);
   });
 
@@ -318,7 +298,7 @@ describe('a failure at each step of a join and of a bet', () => {
       });
       expect(end).toMatchObject({ status: 'compensated', error: { step, code } });
       expect(await books(p, owner, gameId)).toEqual(before);
-      await balanced();
+      await expectBooksBalanced(bus);
     }, TEST_MS);
 
     it('record-bet refused (the table was suspended while the escrow waited): compensated, every balance as it was', async () => {
@@ -333,7 +313,7 @@ describe('a failure at each step of a join and of a bet', () => {
       });
       expect(end).toMatchObject({ status: 'compensated', error: { step: 'record-bet', code: 'GAME_SUSPENDED' } });
       expect(await books(p, owner, gameId)).toEqual(before);
-      await balanced();
+      await expectBooksBalanced(bus);
     }, TEST_MS);
 
     it.each([
@@ -351,7 +331,7 @@ describe('a failure at each step of a join and of a bet', () => {
       });
       expect(end).toMatchObject({ status: 'compensated', error: { step, code: 'STEP_TIMED_OUT' } });
       expect(await books(p, owner, gameId)).toEqual(before);
-      await balanced();
+      await expectBooksBalanced(bus);
     }, TEST_MS);
 
     it('record-bet unanswered: compensated (taken down, released, hold ended), every balance as it was', async () => {
@@ -370,7 +350,7 @@ describe('a failure at each step of a join and of a bet', () => {
       });
       expect(end).toMatchObject({ status: 'compensated', error: { step: 'record-bet', code: 'STEP_TIMED_OUT' } });
       expect(await books(p, owner, gameId)).toEqual(before);
-      await balanced();
+      await expectBooksBalanced(bus);
     }, TEST_MS);
   });
 });
