@@ -217,7 +217,7 @@ async function main(): Promise<number> {
         out.push(section('expire sweep', 'not measured: the orchestrator has no expire saga (apps/orchestrator/src/sagas/expire.saga.ts)'));
       } else if (opts['expire-games']) {
         log(`expire sweep: ${opts['expire-games']} games with 2 players and 2 bets, left idle for 10 s`);
-        const run: ExpireRun = await expireSweep(stack.infra.natsUrl, api, seating, recorder, opts['expire-games'], clients, buyIn);
+        const run: ExpireRun = await expireSweep(stack.infra.natsUrl, api, seating, recorder, opts['expire-games'], clients, buyIn, log);
         out.push(
           section(
             'expire sweep',
@@ -227,6 +227,7 @@ async function main(): Promise<number> {
                 ['games left idle (inactivityTimeoutMs 10 000)', run.games],
                 ['expire sagas ended', `${run.ended} (${counts(run.statuses)})`],
                 ['sweep: first deadline → last saga end', ms(run.sweepMs)],
+                ['last deadline → last saga end (every chip back)', ms(run.tailMs)],
                 ['expire sagas/s over the sweep', fmt(run.rate, 1)],
                 ['lag after the deadline p50 / p99 / max', `${ms(run.lag.p50)} / ${ms(run.lag.p99)} / ${ms(run.lag.max)}`],
                 ['wallets holding their whole deposit again', `${run.walletsRestored} of ${run.players}`],

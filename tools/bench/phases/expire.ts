@@ -15,6 +15,12 @@ export interface ExpireRun {
   statuses: Record<string, number>;
   /** From the first game's inactivity deadline to the last expire saga's end. */
   sweepMs: number;
+  /**
+   * From the last game's deadline to the last expire saga's end: the deadlines spread over
+   * the setup (each game is due 10 s after its own last command), so this is the time the
+   * sweep needed beyond keeping up.
+   */
+  tailMs: number;
   rate: number;
   /** Per game: the expire saga's end minus the game's inactivity deadline. */
   lag: LatencySummary;
@@ -29,7 +35,10 @@ export interface ExpireRun {
  * the orchestrator's expire saga refunds the bets, cashes the stacks out and closes the
  * game. Saga ends are read from EVT (`evt.orchestrator.saga-ended`).
  */
-export async function expireSweep(natsUrl: string, api: HttpClient, seating: Seating, recorder: Recorder, count: number, clients: number, buyIn: number): Promise<ExpireRun> {
+export async function expireSweep(
+  natsUrl: string, api: HttpClient, seating: Seating, recorder: Recorder, count: number, clients: number, buyIn: number,
+  log: (line: string) => void = () => undefined,
+): Promise<ExpireRun> {
   const nc = await connect({ servers: natsUrl, name: 'bench-expire' });
   const ended = new Map<string, { at: number; status: string }>();
   nc.subscribe(SagaEnded.subject, {
@@ -50,6 +59,8 @@ export async function expireSweep(natsUrl: string, api: HttpClient, seating: Sea
   const seats = players.flatMap((p) => Array.from({ length: perPlayer }, () => p));
   const deadlines = new Map<string, number>();
   let next = 0;
+  // the setup of a large sweep takes minutes: say how far it is, and how many already expired
+  const progress = setInterval(() => log(`  ${deadlines.size} of ${count} games set up, ${ended.size} expired`), 5_000);
   await Promise.all(
     Array.from({ length: Math.min(clients, count) }, async () => {
       while (next < count) {
@@ -64,10 +75,13 @@ export async function expireSweep(natsUrl: string, api: HttpClient, seating: Sea
         deadlines.set(gameId, performance.now() + EXPIRE_AFTER_MS);
       }
     }),
-  );
+  ).finally(() => clearInterval(progress));
+  log(`  all ${count} games set up; waiting for their expire sagas`);
 
   const giveUp = performance.now() + EXPIRE_AFTER_MS + 180_000;
+  const waiting = setInterval(() => log(`  ${ended.size} of ${count} expired`), 5_000);
   while (performance.now() < giveUp && [...deadlines.keys()].some((g) => !ended.has(g))) await new Promise((r) => setTimeout(r, 200));
+  clearInterval(waiting);
   await nc.drain();
 
   const firstDue = Math.min(...deadlines.values());
@@ -81,11 +95,13 @@ export async function expireSweep(natsUrl: string, api: HttpClient, seating: Sea
     if (me.body?.balance === buyIn * perPlayer) walletsRestored++;
   }
   const sweepMs = mine.length ? lastEnd - firstDue : NaN;
+  const tailMs = mine.length ? lastEnd - Math.max(...deadlines.values()) : NaN;
   return {
     games: count,
     ended: mine.length,
     statuses,
     sweepMs,
+    tailMs,
     rate: ratePerSecond(mine.length, sweepMs),
     lag: summarize(mine.map(([g, due]) => ended.get(g)!.at - due)),
     walletsRestored,
