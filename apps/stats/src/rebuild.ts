@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats } from '@bitcraps/messaging';
 import { emptyStats, figures, type StatsState } from './domain/projection';
-import { CHECKPOINT_KEY, foldEvents, openCheckpoints } from './stats.projector';
+import { CheckpointStore } from './checkpoint-store';
+import { foldEvents } from './stats.projector';
 
 export interface RebuildResult {
   live: StatsState | null;
@@ -16,9 +17,10 @@ export interface RebuildResult {
  * checkpoint (stop the stats service first).
  */
 export async function rebuildStats(nc: NatsConnection, { write = false, onProgress }: { write?: boolean; onProgress?: (seq: number) => void } = {}): Promise<RebuildResult> {
-  const checkpoints = await openCheckpoints(nc);
-  const saved = await checkpoints.get(CHECKPOINT_KEY);
-  const live = saved?.value.state ?? null;
+  const checkpoints = await CheckpointStore.open(nc);
+  const saved = await checkpoints.load();
+  if (saved.error) console.warn(`stats:rebuild: the live checkpoint is unreadable (${saved.error})`);
+  const live = saved.state;
   // a live checkpoint of another version is replayed up to its position and differs
   const untilSeq = live?.lastSeq ?? 0;
   let last = 0;
@@ -29,7 +31,7 @@ export async function rebuildStats(nc: NatsConnection, { write = false, onProgre
     },
   });
   const identical = live !== null && isDeepStrictEqual(rebuilt, live);
-  if (write) await checkpoints.update(CHECKPOINT_KEY, () => ({ next: { state: rebuilt }, result: undefined }));
+  if (write) await checkpoints.write(rebuilt, { force: true });
   return { live, rebuilt, identical };
 }
 

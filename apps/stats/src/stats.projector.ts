@@ -2,27 +2,18 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Gauge } from 'prom-client';
-import { z } from 'zod';
 import { HEADER, STREAMS } from '@bitcraps/contracts';
-import { ensureStreams, inMessageSpan, KvDocuments, openBucket } from '@bitcraps/messaging';
+import { ensureStreams, inMessageSpan } from '@bitcraps/messaging';
 import { NATS_CONNECTION, SERVICE_CONFIG, SERVICE_METRICS } from '@bitcraps/service-kit';
 import type { ServiceMetrics } from '@bitcraps/telemetry';
 import { emptyStats, figures, fold, isCurrentState, totalPot, type StatsState } from './domain/projection';
 import { toStatsFact } from './event-mapping';
+import { CheckpointStore, type LoadedCheckpoint } from './checkpoint-store';
 import type { StatsConfig } from './config';
 
-export const CHECKPOINT_KEY = 'projection';
-// a state of another version parses (it is still a checkpoint) but is not resumed: see isCurrentState
-const CheckpointSchema = z.object({ state: z.custom<StatsState>((v) => typeof v === 'object' && v !== null && 'lastSeq' in v) });
-type Checkpoint = z.infer<typeof CheckpointSchema>;
-
 /** The checkpoint's state if this version of the fold can resume it, else null (fold again from the first event). */
-export function resumable(saved: Checkpoint | undefined | null): StatsState | null {
-  return saved && isCurrentState(saved.state) ? saved.state : null;
-}
-
-export function openCheckpoints(nc: NatsConnection, replicas = 1) {
-  return openBucket(nc, 'stats', { replicas }).then((kv) => new KvDocuments<Checkpoint>(kv, CheckpointSchema));
+export function resumable(saved: LoadedCheckpoint): StatsState | null {
+  return saved.state && isCurrentState(saved.state) ? saved.state : null;
 }
 
 /** Folds EVT from `fromSeq` (exclusive) into `state` until `untilSeq`, or forever when omitted. */
@@ -65,18 +56,23 @@ export async function foldEvents(
 
 /**
  * The live projection: resumes from the checkpoint in KV `stats`, folds EVT as it
- * grows, and writes the checkpoint with compare-and-set, never moving it backwards (two
- * replicas fold the same log to the same figures, so either may write).
+ * grows, and writes the checkpoint in pieces under a head moved with compare-and-set,
+ * never backwards (two replicas fold the same log to the same figures, so either may
+ * write): see CheckpointStore.
  */
 @Injectable()
 export class StatsProjector implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('stats');
   private state: StatsState = emptyStats();
-  private checkpoints!: KvDocuments<Checkpoint>;
+  private checkpoints!: CheckpointStore;
   private readonly signal: { messages?: ConsumerMessages } = {};
   private dirty = false;
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  /** The write in flight: one at a time (a large state takes longer than a tick to write). */
+  private writing?: Promise<void>;
+  /** A head found broken at start: the first write replaces it, whatever its position. */
+  private broken?: string;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -118,13 +114,17 @@ export class StatsProjector implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureStreams(await jetstreamManager(this.nc), { replicas: this.config.STREAM_REPLICAS });
-    this.checkpoints = await openCheckpoints(this.nc, this.config.STREAM_REPLICAS);
-    const saved = await this.checkpoints.get(CHECKPOINT_KEY);
-    const state = resumable(saved?.value);
+    this.checkpoints = await CheckpointStore.open(this.nc, { replicas: this.config.STREAM_REPLICAS });
+    const saved = await this.checkpoints.load();
+    const state = resumable(saved);
     if (state) this.state = state;
-    else if (saved) this.logger.warn('the checkpoint is of another version of the projection: folding EVT again from the first event');
+    else if (saved.state) this.logger.warn('the checkpoint is of another version of the projection: folding EVT again from the first event');
+    else if (saved.error) this.logger.warn(`the checkpoint cannot be resumed (${saved.error}): folding EVT again from the first event`);
+    this.broken = saved.broken;
+    // an unreadable checkpoint is replaced at the first tick, even with no new event
+    if (saved.error) this.dirty = true;
     this.logger.log(`resuming the projection after EVT sequence ${this.state.lastSeq}`);
-    this.timer = setInterval(() => void this.checkpoint(), this.config.STATS_CHECKPOINT_MS);
+    this.timer = setInterval(() => this.writing ?? void this.checkpoint(), this.config.STATS_CHECKPOINT_MS);
     this.running = foldEvents(this.nc, this.state, { onEvent: () => (this.dirty = true), signal: this.signal }).catch((err) =>
       this.logger.error(`projection stopped: ${(err as Error).message}`),
     );
@@ -132,18 +132,19 @@ export class StatsProjector implements OnApplicationBootstrap, OnApplicationShut
 
   /** Writes the checkpoint unless the stored one is as far or further. */
   async checkpoint(): Promise<void> {
+    while (this.writing) await this.writing;
     if (!this.dirty) return;
     this.dirty = false;
-    const snapshot = JSON.parse(JSON.stringify(this.state)) as StatsState;
-    try {
-      await this.checkpoints.update(CHECKPOINT_KEY, (cur) =>
-        // a checkpoint of another version is replaced, whatever its position
-        cur && isCurrentState(cur.state) && cur.state.lastSeq >= snapshot.lastSeq ? { result: undefined } : { next: { state: snapshot }, result: undefined },
-      );
-    } catch (err) {
-      this.dirty = true;
-      this.logger.warn(`checkpoint failed, will retry: ${(err as Error).message}`);
-    }
+    // serialised before its first await: the fold goes on meanwhile
+    this.writing = this.checkpoints.write(this.state, { broken: this.broken }).then(
+      () => undefined,
+      (err: Error) => {
+        this.dirty = true;
+        this.logger.warn(`checkpoint failed, will retry: ${err.message}`);
+      },
+    );
+    await this.writing;
+    this.writing = undefined;
   }
 
   async onApplicationShutdown(): Promise<void> {

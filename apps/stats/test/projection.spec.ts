@@ -7,7 +7,7 @@ import { createServiceApp, type ServiceApp } from '@bitcraps/service-kit';
 import { Infrastructure } from '@bitcraps/testing';
 import { statsService } from '../src/stats.service';
 import { rebuildStats } from '../src/rebuild';
-import { CHECKPOINT_KEY, openCheckpoints } from '../src/stats.projector';
+import { CHECKPOINT_KEY, CheckpointStore } from '../src/checkpoint-store';
 import { emptyStats } from '../src/domain/projection';
 
 /** A lifecycle reply event as it lands on EVT (only its subject and `game.gameId` matter here). */
@@ -78,14 +78,14 @@ describe('stats projection on a real EVT stream', () => {
 
   it('starts over from the first event when the checkpoint is of an older version of the projection', async () => {
     await stats.close();
-    // a version-1 checkpoint (no version, no fact identities) with figures the log does not hold
-    const checkpoints = await openCheckpoints(nc);
+    // a version-1 checkpoint (no version, no fact identities, one value) with figures the log does not hold
+    const checkpoints = await CheckpointStore.open(nc);
     const { version: _v, recent: _r, ...v1 } = emptyStats();
-    await checkpoints.update(CHECKPOINT_KEY, () => ({ next: { state: { ...v1, lastSeq: 10, totalGames: 99 } as never }, result: undefined }));
+    await checkpoints.kv.put(CHECKPOINT_KEY, JSON.stringify({ state: { ...v1, lastSeq: 10, totalGames: 99 } }));
     stats = await createServiceApp(statsService, env());
     await waitFor(async () => (await current()).eventsFolded === 10, { what: 'the projection to fold EVT again' });
     expect(await current()).toMatchObject({ totalGames: 8, activeGames: 8 });
-    await waitFor(async () => (await checkpoints.get(CHECKPOINT_KEY))?.value.state.version === 2, { what: 'the checkpoint of this version' });
+    await waitFor(async () => (await checkpoints.load()).state?.version === 2, { what: 'the checkpoint of this version' });
     expect((await rebuildStats(nc)).identical).toBe(true);
   });
 
