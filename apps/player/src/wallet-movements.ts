@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { refuse } from '@bitcraps/contracts';
+import { SERVICE_CONFIG } from '@bitcraps/service-kit';
 import { AccountsStore } from './accounts.store';
 import { WalletOpsStore } from './wallet-ops.store';
 import { decideMovement, refundOpId, replayAnswer, type WalletAnswer, type WalletDecision, type WalletOp } from './domain/wallet';
+import { touchSession } from './domain/sessions';
+import type { PlayerConfig } from './config';
 
 /**
  * Applies a debit or credit exactly once per opId, whatever the redeliveries, replays,
@@ -18,6 +21,7 @@ export class WalletMovements {
   constructor(
     private readonly accounts: AccountsStore,
     private readonly records: WalletOpsStore,
+    @Inject(SERVICE_CONFIG) private readonly config: PlayerConfig,
   ) {}
 
   /**
@@ -39,8 +43,10 @@ export class WalletMovements {
     const decision = await this.accounts.update<WalletDecision>(
       playerId,
       (account) => {
-        const d = decideMovement(account, op, new Date());
-        return d.kind === 'apply' ? { next: d.next, result: d } : { result: d };
+        const now = new Date();
+        const d = decideMovement(account, op, now);
+        // a movement is the player's activity too; its opId makes the touch count once
+        return d.kind === 'apply' ? { next: touchSession(d.next, now, op.opId, this.config.SESSION_IDLE_MS), result: d } : { result: d };
       },
       (d) => (d.kind === 'apply' ? this.records.ensure(playerId, d.evicted) : Promise.resolve()),
     );

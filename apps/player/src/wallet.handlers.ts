@@ -1,8 +1,11 @@
-import { Controller } from '@nestjs/common';
-import { CreditWallet, DebitWallet, RefundDebit, GetPlayerActivity, GetWalletTotals, refuse, type PayloadOf, type ReplyOf } from '@bitcraps/contracts';
+import { Controller, Inject } from '@nestjs/common';
+import { CreditWallet, DebitWallet, RefundDebit, GetPlayerActivity, GetWalletTotals, TouchActivity, refuse, type PayloadOf, type ReplyOf } from '@bitcraps/contracts';
 import { OnCommand, OnQuery } from '@bitcraps/messaging';
+import { SERVICE_CONFIG } from '@bitcraps/service-kit';
 import { AccountsStore } from './accounts.store';
 import { WalletMovements } from './wallet-movements';
+import { touchSession } from './domain/sessions';
+import type { PlayerConfig } from './config';
 
 type Movement = PayloadOf<typeof DebitWallet>;
 
@@ -13,12 +16,13 @@ type Movement = PayloadOf<typeof DebitWallet>;
  */
 const byPlayer = (c: Movement) => c.playerId;
 
-/** Wallets: idempotent debits and credits (keyed by opId), activity, and audit totals. */
+/** Wallets: idempotent debits and credits (keyed by opId), activity and sessions, and audit totals. */
 @Controller()
 export class WalletHandlers {
   constructor(
     private readonly movements: WalletMovements,
     private readonly accounts: AccountsStore,
+    @Inject(SERVICE_CONFIG) private readonly config: PlayerConfig,
   ) {}
 
   @OnCommand(DebitWallet, { orderingKey: byPlayer })
@@ -38,11 +42,24 @@ export class WalletHandlers {
     return r.ok ? refuse('INTERNAL_ERROR', 'unexpected answer') : r;
   }
 
+  /** Same compare-and-set as the wallet; a redelivery finds its activity id counted and writes nothing. */
+  @OnCommand(TouchActivity, { orderingKey: (c: PayloadOf<typeof TouchActivity>) => c.playerId })
+  async touch(cmd: PayloadOf<typeof TouchActivity>): Promise<ReplyOf<typeof TouchActivity>> {
+    // a sender's clock ahead of ours must not stretch the session into the future
+    const at = new Date(Math.min(Date.parse(cmd.at), Date.now()));
+    const lastActiveAt = await this.accounts.update(cmd.playerId, (account) => {
+      const next = touchSession(account, at, cmd.activityId, this.config.SESSION_IDLE_MS);
+      return { next: next === account ? undefined : next, result: next.lastActiveAt };
+    });
+    if (lastActiveAt === null) return refuse('PLAYER_NOT_FOUND', `no player ${cmd.playerId}`);
+    return { ok: true, playerId: cmd.playerId, lastActiveAt };
+  }
+
   @OnQuery(GetPlayerActivity)
   async activity(q: PayloadOf<typeof GetPlayerActivity>): Promise<ReplyOf<typeof GetPlayerActivity>> {
     const account = await this.accounts.get(q.playerId);
     if (!account) return refuse('PLAYER_NOT_FOUND', `no player ${q.playerId}`);
-    return { ok: true, lastActiveAt: account.lastActiveAt, history: account.history };
+    return { ok: true, playerId: account.playerId, lastActiveAt: account.lastActiveAt, sessions: account.sessions, history: account.history };
   }
 
   /** Scans every account (see AccountsStore.forEach for the cost); meant for the audit at quiescence. */

@@ -119,12 +119,47 @@ export const PlayerActionSchema = z.object({
 });
 export type PlayerAction = z.infer<typeof PlayerActionSchema>;
 
-/** The player's last 100 actions (oldest first) and the time of their last command. */
+/**
+ * A run of a player's activity with no gap longer than the player service's
+ * SESSION_IDLE_MS. `actions` counts the activities it holds (requests, wallet movements).
+ */
+export const PlayerSessionSchema = z.object({
+  sessionId: z.string(),
+  startedAt: z.string(),
+  lastActivityAt: z.string(),
+  actions: z.number().int().min(1),
+});
+export type PlayerSession = z.infer<typeof PlayerSessionSchema>;
+
+/**
+ * Counts one activity of the player in its sessions (the gateway sends it, throttled,
+ * for authenticated requests). Idempotent by `activityId`: a replay counts once. A time
+ * in the future counts as the player service's now. Refused only for an unknown player.
+ */
+export const TouchActivity = defineCommand({
+  service: 'player',
+  verb: 'touch-activity',
+  fact: 'activity-touched',
+  payload: z.strictObject({ playerId: PlayerIdSchema, activityId: OperationIdSchema, at: z.string().datetime({ offset: true }) }),
+  ok: { playerId: PlayerIdSchema, lastActiveAt: z.string() },
+});
+
+/**
+ * The player's last 100 actions (oldest first), last 20 sessions (oldest first) and the
+ * time of their last activity; also the answer of GET /v1/players/me/activity.
+ */
+export const PlayerActivitySchema = z.object({
+  playerId: PlayerIdSchema,
+  lastActiveAt: z.string(),
+  sessions: z.array(PlayerSessionSchema),
+  history: z.array(PlayerActionSchema),
+});
+
 export const GetPlayerActivity = defineQuery({
   service: 'player',
   verb: 'get-player-activity',
   payload: z.strictObject({ playerId: PlayerIdSchema }),
-  ok: { lastActiveAt: z.string(), history: z.array(PlayerActionSchema) },
+  ok: PlayerActivitySchema.shape,
 });
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChipsSchema, PlayerActionSchema, PlayerIdSchema, refuse, type PlayerView, type Refusal } from '@bitcraps/contracts';
+import { RECENT_ACTIVITY_LIMIT, SESSION_LIMIT, SessionSchema, touchSession } from './sessions';
 
 /** The last actions kept per player (DESIGN.md: per-player action history). */
 export const HISTORY_LIMIT = 100;
@@ -16,12 +17,16 @@ const AccountShape = z.object({
   name: z.string(),
   balance: ChipsSchema,
   createdAt: z.string(),
-  /** Moves on every command about the player that changes its account (not on replays). */
+  /** The player's latest activity (a wallet movement, a request through the gateway); never moves backwards. */
   lastActiveAt: z.string(),
   /** Running sums since the account opened: balance = deposited + credited − debited. */
   totals: z.object({ deposited: ChipsSchema, credited: ChipsSchema, debited: ChipsSchema }),
   /** Oldest first; also the short-term memory of answered opIds (see wallet.ts). */
   history: z.array(ActionSchema).max(HISTORY_LIMIT),
+  /** Oldest first (see sessions.ts); accounts written before sessions existed have none. */
+  sessions: z.array(SessionSchema).max(SESSION_LIMIT).default([]),
+  /** The activity ids last counted in the sessions, so that a redelivery counts once. */
+  recentActivityIds: z.array(z.string()).max(RECENT_ACTIVITY_LIMIT).default([]),
 });
 
 /**
@@ -39,10 +44,10 @@ function upgrade(raw: unknown): unknown {
 export const AccountSchema = z.preprocess(upgrade, AccountShape);
 export type Account = z.infer<typeof AccountShape>;
 
-/** A new account, with the faucet deposit as its first action when there is one. */
+/** A new account, with the faucet deposit as its first action when there is one; registering opens the first session. */
 export function openAccount(input: { playerId: string; name: string; deposit: number }, now: Date): Account {
   const at = now.toISOString();
-  return {
+  const account: Account = {
     playerId: input.playerId,
     name: input.name,
     balance: input.deposit,
@@ -51,10 +56,15 @@ export function openAccount(input: { playerId: string; name: string; deposit: nu
     totals: { deposited: input.deposit, credited: 0, debited: 0 },
     history:
       input.deposit > 0
-        ? [{ opId: `open:${input.playerId}`, kind: 'deposit', amount: input.deposit, balanceAfter: input.deposit, reason: FAUCET_REASON, at }]
+        ? [{ opId: openOpId(input.playerId), kind: 'deposit', amount: input.deposit, balanceAfter: input.deposit, reason: FAUCET_REASON, at }]
         : [],
+    sessions: [],
+    recentActivityIds: [],
   };
+  return touchSession(account, now, openOpId(input.playerId));
 }
+
+const openOpId = (playerId: string) => `open:${playerId}`;
 
 /** The faucet rule: deposits at registration are a development convenience, capped. */
 export function checkDeposit(deposit: number, faucetMax: number): Refusal | null {
