@@ -164,6 +164,16 @@ describe('security: who may do what at every endpoint', () => {
         expect(r.text).not.toContain(c.a.playerId);
       },
     },
+    'GET /v1/players/me/activity': {
+      rule: 'the caller only: B’s token reads B’s sessions and history, none of A’s (A’s buy-in is not in it)',
+      asB: async (c) => {
+        const r = await call('GET', '/v1/players/me/activity', { token: c.b.token });
+        expect(r).toMatchObject({ status: 200, body: { playerId: c.b.playerId } });
+        expect(r.body.sessions.length).toBeGreaterThan(0);
+        expect(r.text).not.toContain(c.a.playerId);
+        expect(r.text).not.toContain(c.aJoinSagaId);
+      },
+    },
     'POST /v1/games': {
       rule: 'creates a game owned by the caller; a playerId or createdBy in the body is 400',
       body: {},

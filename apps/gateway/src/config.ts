@@ -31,6 +31,8 @@ export const GatewayConfigSchema = BaseConfigSchema.extend({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** The operator view (/ops) marks an unfinished saga stuck when it has not changed for longer than this. */
   OPS_STUCK_AFTER_MS: z.coerce.number().int().min(1_000).max(24 * 3600 * 1000).default(30_000),
+  /** An authenticated player's requests tell the player service it is active at most once per this interval (0: every request). */
+  ACTIVITY_TOUCH_INTERVAL_MS: z.coerce.number().int().min(0).max(24 * 3600 * 1000).default(60_000),
 })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.TOKEN_SECRET) {

@@ -4,6 +4,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { ErrorFilter } from './http/error.filter';
 import { GamesController } from './games/games.controller';
 import { PlayersController } from './players/players.controller';
+import { ActivityToucher } from './players/activity-toucher';
 import { StatsController } from './stats/stats.controller';
 import { SagaStarter } from './sagas/saga-starter';
 import { SagasController } from './sagas/sagas.controller';
@@ -17,6 +18,8 @@ import { AuditMetrics } from './admin/audit.metrics';
 @Module({
   imports: [OpsModule],
   controllers: [PlayersController, GamesController, StatsController, TableController, SagasController, DiceController, AdminController, GameEventsController],
-  providers: [AuthGuard, SagaStarter, AuditMetrics, { provide: APP_FILTER, useClass: ErrorFilter }],
+  providers: [AuthGuard, ActivityToucher, SagaStarter, AuditMetrics, { provide: APP_FILTER, useClass: ErrorFilter }],
+  // modules that put AuthGuard on their controllers need what it injects
+  exports: [ActivityToucher],
 })
 export class GatewayModule {}

@@ -4,13 +4,20 @@ import { SERVICE_CONFIG } from '@bitcraps/service-kit';
 import { ApiError } from '../http/api-error';
 import { authenticate } from './authenticate';
 import type { GatewayConfig } from '../config';
+import { ActivityToucher } from '../players/activity-toucher';
 
 export type AuthedRequest = Request & { playerId?: string };
 
-/** 401 unless `Authorization: Bearer <token>` carries a valid, unexpired token; sets the player. */
+/**
+ * 401 unless `Authorization: Bearer <token>` carries a valid, unexpired token; sets the
+ * player and counts the request in its sessions (throttled, never waited on).
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(@Inject(SERVICE_CONFIG) private readonly config: GatewayConfig) {}
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
+    private readonly activity: ActivityToucher,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
@@ -18,6 +25,7 @@ export class AuthGuard implements CanActivate {
     if (!check) throw new ApiError('UNAUTHORIZED', 'missing bearer token');
     if (!check.ok) throw new ApiError('UNAUTHORIZED', check.reason === 'expired' ? 'the bearer token has expired: register again' : 'invalid bearer token');
     req.playerId = check.playerId;
+    this.activity.touch(check.playerId);
     return true;
   }
 }

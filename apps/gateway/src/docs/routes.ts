@@ -10,6 +10,7 @@ import {
   FundBankrollBodySchema,
   GameViewSchema,
   JoinBodySchema,
+  PlayerActivitySchema,
   PlayerMeResponseSchema,
   ResolveRoundBodySchema,
   ResolvedRoundSchema,
@@ -58,6 +59,12 @@ export const ROUTES: readonly RouteDoc[] = [
     method: 'get', path: '/v1/players/me', tag: 'players', auth: 'player',
     summary: 'The authenticated player and wallet balance',
     success: { status: 200, description: 'the player', name: 'PlayerMe', schema: PlayerMeResponseSchema },
+  },
+  {
+    method: 'get', path: '/v1/players/me/activity', tag: 'players', auth: 'player',
+    summary: 'The authenticated player\'s sessions and last actions',
+    description: 'A session is a run of the player\'s activity (requests, wallet movements) with no gap longer than the player service\'s SESSION_IDLE_MS; the last 20 sessions and the last 100 wallet actions, oldest first. Requests count at most once per ACTIVITY_TOUCH_INTERVAL_MS and shortly after they are answered.',
+    success: { status: 200, description: 'the activity', name: 'PlayerActivity', schema: PlayerActivitySchema },
   },
   {
     method: 'post', path: '/v1/games', tag: 'games', auth: 'player',

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
-import { CreatePlayerBodySchema, GetPlayer, RegisterPlayer } from '@bitcraps/contracts';
+import { CreatePlayerBodySchema, GetPlayer, GetPlayerActivity, RegisterPlayer } from '@bitcraps/contracts';
 import type { JetStreamClientProxy } from '@bitcraps/messaging';
 import { COMMAND_BUS, SERVICE_CONFIG } from '@bitcraps/service-kit';
 import { AuthGuard, CurrentPlayer } from '../auth/auth.guard';
@@ -38,5 +38,15 @@ export class PlayersController {
   async me(@CurrentPlayer() playerId: string) {
     const { player } = okOrThrow(await this.bus.query(GetPlayer, { playerId }, { timeoutMs: this.config.REQUEST_TIMEOUT_MS }));
     return player;
+  }
+
+  /** GET /v1/players/me/activity → `{playerId, lastActiveAt, sessions, history}` (the caller's only). */
+  @Get('me/activity')
+  @UseGuards(AuthGuard)
+  async activity(@CurrentPlayer() playerId: string) {
+    const { playerId: id, lastActiveAt, sessions, history } = okOrThrow(
+      await this.bus.query(GetPlayerActivity, { playerId }, { timeoutMs: this.config.REQUEST_TIMEOUT_MS }),
+    );
+    return { playerId: id, lastActiveAt, sessions, history };
   }
 }
