@@ -11,7 +11,7 @@ export const STATS_STATE_VERSION = 2;
  * How many identities of ended facts (closed games, ended bets, ended seats, leaves) the
  * state remembers. A retried saga step publishes its first answer again as a new EVT
  * message seconds to minutes later; lifecycle remembers its last 1 000 answers per game,
- * and this bound keeps the checkpoint (KV `stats`, 1 MB per value) small.
+ * and this bound keeps the checkpoint (KV `stats`, see checkpoint.ts) small.
  */
 export const RECENT_KEPT = 2_000;
 
