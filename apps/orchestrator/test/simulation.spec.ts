@@ -49,6 +49,12 @@ async function firstSeed(options: SimOptions, matches: (v: Violation) => boolean
   return null;
 }
 
+/**
+ * A thousand seeds are pure CPU (the whole file took 174 s on a loaded 2-core CI run): the limit is a guard against
+ * a hang, not a timing; jest's default 60 s cut one test off there.
+ */
+const MANY_SEEDS_TIMEOUT_MS = 10 * 60_000;
+
 describe('saga engine in a simulated world', () => {
   if (ONE !== undefined) {
     it(`replays seed ${ONE}`, async () => {
@@ -69,7 +75,7 @@ describe('saga engine in a simulated world', () => {
     const ended = new Set(results.flatMap((r) => Object.keys(r.stats.sagas)));
     for (const type of ['join', 'bet', 'roll', 'leave']) for (const end of ['completed', 'compensated']) expect(ended).toContain(`${type}:${end}`);
     expect(results.reduce((n, r) => n + r.stats.crashes, 0)).toBeGreaterThan(SEEDS / 2);
-  });
+  }, MANY_SEEDS_TIMEOUT_MS);
 
   it(`${SEEDS} seeds with players who do not wait for their last answer: the same, with sagas of one player racing each other`, async () => {
     const results = await runSeeds(SEEDS, CONCURRENT);
@@ -78,7 +84,7 @@ describe('saga engine in a simulated world', () => {
     expect(failing.map((r) => r.seed)).toEqual([]);
     const ended = new Set(results.flatMap((r) => Object.keys(r.stats.sagas)));
     for (const type of ['join', 'bet', 'roll', 'leave']) for (const end of ['completed', 'compensated']) expect(ended).toContain(`${type}:${end}`);
-  });
+  }, MANY_SEEDS_TIMEOUT_MS);
 
   it('replays a seed exactly', async () => {
     const [a, b] = [await replay(42, CONCURRENT), await replay(42, CONCURRENT)];
