@@ -1,11 +1,12 @@
-import { betSaga, joinSaga, leaveSaga } from '../src/sagas';
+import { betSaga, expireSaga, joinSaga, leaveSaga } from '../src/sagas';
 import type { Violation } from './simulation/checker';
 import { replay, simulate, type SimOptions, type SimResult } from './simulation/simulate';
 
 /**
  * Deterministic simulation of the saga engine with the real saga definitions (join, bet,
- * roll, leave) and the real command port, against simulated services, a faulty network
- * and crashing orchestrators (apps/orchestrator/test/simulation). Virtual time: a run of minutes
+ * roll, leave, and expire for tables left idle) and the real command port, against
+ * simulated services, a faulty network and crashing orchestrators
+ * (apps/orchestrator/test/simulation). Virtual time: a run of minutes
  * takes milliseconds, and a seed replays exactly.
  *
  *   SEED=1234 npx jest --config apps/orchestrator/jest.config.js test/simulation        one seed, with its trace
@@ -74,6 +75,8 @@ describe('saga engine in a simulated world', () => {
     // the runs did meet trouble: sagas of every kind ended both ways
     const ended = new Set(results.flatMap((r) => Object.keys(r.stats.sagas)));
     for (const type of ['join', 'bet', 'roll', 'leave']) for (const end of ['completed', 'compensated']) expect(ended).toContain(`${type}:${end}`);
+    // an expire only moves forward once it suspended the table (and only a closed table refuses that)
+    expect(ended).toContain('expire:completed');
     expect(results.reduce((n, r) => n + r.stats.crashes, 0)).toBeGreaterThan(SEEDS / 2);
   }, MANY_SEEDS_TIMEOUT_MS);
 
@@ -84,6 +87,8 @@ describe('saga engine in a simulated world', () => {
     expect(failing.map((r) => r.seed)).toEqual([]);
     const ended = new Set(results.flatMap((r) => Object.keys(r.stats.sagas)));
     for (const type of ['join', 'bet', 'roll', 'leave']) for (const end of ['completed', 'compensated']) expect(ended).toContain(`${type}:${end}`);
+    // an expire only moves forward once it suspended the table (and only a closed table refuses that)
+    expect(ended).toContain('expire:completed');
   }, MANY_SEEDS_TIMEOUT_MS);
 
   it('replays a seed exactly', async () => {
@@ -111,6 +116,11 @@ describe('the checker catches broken sagas', () => {
   it('a bet whose escrow has no compensation keeps the stake in escrow', async () => {
     const noRelease = { ...betSaga, steps: betSaga.steps.map((s) => (s.name === 'escrow-bet' ? { ...s, compensation: undefined } : s)) };
     expect(await find({ bet: noRelease }, ['bet-compensated-escrow'])).not.toBeNull();
+  });
+
+  it('an expire that never cashes out the stacks leaves chips on the closed table', async () => {
+    const noCashOut = { ...expireSaga, steps: expireSaga.steps.filter((s) => s.name !== 'cash-out-stacks') };
+    expect(await find({ expire: noCashOut }, ['expire-completed-stranded'])).not.toBeNull();
   });
 
   it('a step whose operation id changes on every send applies its effect twice', async () => {

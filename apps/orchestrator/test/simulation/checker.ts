@@ -13,7 +13,10 @@ import { stackOf, escrowOf, type Reply, type World } from './world';
  * - the table and the treasury agree: each seated player's stack as the table sees it is
  *   what the treasury holds for them, nobody gone holds chips at the table, the escrow
  *   holds exactly the stakes on the layout, no roll stays reserved, no seat stays
- *   joining and no bet stays held.
+ *   joining and no bet stays held (consensus's participants are compared on open tables
+ *   only: closing a game leaves them);
+ * - a completed expire closed its table and left no chip on it: every bet released, every
+ *   stack cashed out and credited to its player's wallet.
  */
 export interface Violation {
   /** A stable name for the kind of finding (used to group seeds). */
@@ -92,6 +95,8 @@ export function check(input: CheckInput): { violations: Violation[]; classes: Ma
     for (const l of g.leaving) flag('leave-left-held', `${l.playerId} at ${gameId}: the leave ${l.opId} was never confirmed`);
     for (const h of g.held) flag('bet-left-held', `${h.betId} of ${h.playerId} at ${gameId}: validated and never recorded nor withdrawn`);
     if (g.pendingRoll) flag('roll-left-reserved', `${gameId}: roll ${g.pendingRoll.rollIndex} reserved by ${g.pendingRoll.opId} and never applied nor cancelled`);
+    // closing a game leaves consensus as it is (nobody rolls there again): only open tables must agree
+    if (g.status === 'closed') continue;
     const participants = [...(world.consensus.games.get(gameId)?.participants.keys() ?? [])].sort();
     const seated = g.players.map((p) => p.playerId).sort();
     if (participants.join() !== seated.join()) flag('participants-mismatch', `${gameId}: seated ${seated.join(',') || 'nobody'}, consensus has ${participants.join(',') || 'nobody'}`);
@@ -172,11 +177,35 @@ function effectsOf(world: World, s: SagaState<any>): { completed: Problem[]; com
       const cashed = cashOut?.type === 'transfer' ? cashOut.amount : 0;
       const credit = wallet(`${c.sagaId}:credit`);
       const returned: Array<{ betId: string }> = c.returnedBets ?? [];
-      need(completed, unseat?.ok === true, 'unseat', `unseat answered ${JSON.stringify(unseat)}`);
+      // a closed game answers an unseat (not seated) without remembering it
+      need(completed, unseat?.ok === true || (unseat === undefined && lifecycle?.status === 'closed'), 'unseat', `unseat answered ${JSON.stringify(unseat)}`);
       need(completed, returned.every((b) => slot(`bet:${b.betId}:release`) !== undefined || slot(`bet:${b.betId}:settle`) !== undefined), 'release', 'a returned bet was never released');
       need(completed, cashOut !== undefined, 'cash-out', 'the stack was never cashed out');
       need(completed, cashed === 0 ? credit === undefined : credit?.ok === true && credit.amount === cashed, 'credit', `cashed out ${cashed}, wallet credit ${JSON.stringify(credit)}`);
       need(compensated, !unseated, 'unseat', 'the player was unseated (the pivot passed) yet the saga compensated: the stack is never cashed out');
+      break;
+    }
+    case 'expire': {
+      const suspend = op(`suspend:${c.sagaId}:suspend`);
+      const close = op(`close:${c.sagaId}:close`);
+      const players: Array<{ playerId: string }> = c.players ?? [];
+      const bets: Array<{ betId: string }> = c.bets ?? [];
+      need(completed, suspend?.ok === true, 'suspend', `suspend answered ${JSON.stringify(suspend)}`);
+      need(completed, close?.ok === true && lifecycle?.status === 'closed', 'close', `close answered ${JSON.stringify(close)}, the game is ${lifecycle?.status}`);
+      const unreleased = bets.filter((b) => slot(`bet:${b.betId}:release`) === undefined && slot(`bet:${b.betId}:settle`) === undefined).map((b) => b.betId);
+      need(completed, unreleased.length === 0, 'release', `bets on the closed table never released: ${unreleased.join(',')}`);
+      for (const p of players) {
+        const cashOut = slot(`${c.sagaId}:cash-out:${p.playerId}:cash-out`);
+        const cashed = cashOut?.type === 'transfer' ? cashOut.amount : 0;
+        const credit = world.player.action(p.playerId, `${c.sagaId}:credit:${p.playerId}`)?.answer;
+        need(completed, cashOut !== undefined, 'cash-out', `the stack of ${p.playerId} was never cashed out`);
+        need(completed, cashed === 0 ? credit === undefined : credit?.ok === true && credit.amount === cashed, 'credit', `${p.playerId} cashed out ${cashed}, wallet credit ${JSON.stringify(credit)}`);
+      }
+      // every chip of the table is back in a wallet: no stack nor escrow of it holds any
+      const stranded = [...world.treasury.balances].filter(([account, v]) => v !== 0 && (account.startsWith(`stack:${c.gameId}:`) || account === escrowOf(c.gameId)));
+      need(completed, stranded.length === 0, 'stranded', `chips left on the closed table: ${stranded.map(([a, v]) => `${a}=${v}`).join(', ')}`);
+      // a refused suspension did nothing; one that passed is the pivot and is never undone
+      need(compensated, suspend?.ok !== true, 'suspend', 'the game was suspended (the pivot passed) yet the saga compensated: the table stays frozen with its chips');
       break;
     }
   }

@@ -148,7 +148,8 @@ export class Orchestrators {
 
   /** A client asks for a saga: the gateway's start command reaches a live orchestrator, or waits for one. */
   startSaga(r: RequestedSaga): void {
-    this.requested.push(r);
+    // a repeated trigger (GameInactive) asks again for a saga of the same id: one saga to judge
+    if (!this.requested.some((x) => x.sagaId === r.sagaId)) this.requested.push(r);
     this.trace?.(`${this.time.now()} start ${r.def.type} ${r.sagaId} ${JSON.stringify(r.ctx)}`);
     const alive = this.alive();
     if (alive.length) {

@@ -1,6 +1,6 @@
 import type { BetType } from '@bitcraps/craps';
 import { definitionKey, type SagaDefinition, type SagaState } from '@bitcraps/saga';
-import { SAGAS, betSaga, joinSaga, leaveSaga, rollSaga } from '../../src/sagas';
+import { SAGAS, betSaga, expireSaga, joinSaga, leaveSaga, rollSaga } from '../../src/sagas';
 import { check, type Classification, type Violation } from './checker';
 import { Network, type Faults } from './network';
 import { Orchestrators, WatchedStore, type CrashPlan } from './orchestrators';
@@ -10,16 +10,16 @@ import { World } from './world';
 
 /**
  * One seeded run of the saga engine in a simulated world: players join, bet, roll and
- * leave at a table while the network loses, duplicates, delays and reorders messages,
- * services die half way through commands, and orchestrators crash, restart and run two
- * at a time. Then faults stop, the world settles, and the checker judges every saga and
+ * leave at a table (some arrive late) and a table left idle expires, while the network
+ * loses, duplicates, delays and reorders messages, services die half way through
+ * commands, and orchestrators crash, restart and run two at a time. Then faults stop, the world settles, and the checker judges every saga and
  * the books. Everything derives from the seed: `simulate(seed)` twice is the same run.
  */
 export interface SimOptions {
   /** Collect a line per event (for `replay`). */
   trace?: boolean;
   /** Replace the real saga definitions (to check that the checker catches a broken one). */
-  sagas?: { join?: SagaDefinition<any>; bet?: SagaDefinition<any>; roll?: SagaDefinition<any>; leave?: SagaDefinition<any> };
+  sagas?: { join?: SagaDefinition<any>; bet?: SagaDefinition<any>; roll?: SagaDefinition<any>; leave?: SagaDefinition<any>; expire?: SagaDefinition<any> };
   /** Turn every fault off (a sanity run). */
   calm?: boolean;
   /**
@@ -95,7 +95,7 @@ export async function simulate(seed: number, options: SimOptions = {}): Promise<
     restartMs: [50, 3_000],
   };
 
-  const chosen: Record<string, SagaDefinition<any>> = { join: joinSaga, bet: betSaga, roll: rollSaga, leave: leaveSaga, ...options.sagas };
+  const chosen: Record<string, SagaDefinition<any>> = { join: joinSaga, bet: betSaga, roll: rollSaga, leave: leaveSaga, expire: expireSaga, ...options.sagas };
   const defs = chosen;
   // the chosen definitions, and every other version the orchestrator registers
   const registered = [...Object.values(defs), ...SAGAS.filter((d) => !Object.values(defs).some((x) => definitionKey(x) === definitionKey(d)))];
@@ -141,7 +141,32 @@ export async function simulate(seed: number, options: SimOptions = {}): Promise<
       if (g.shooter === playerId || clients.chance(0.1)) start(rollSaga, { gameId, playerId }, playerId);
     } else start(leaveSaga, { gameId, playerId }, playerId);
   };
-  for (const p of playerIds) time.at(clients.int(0, 1_000), () => act(p));
+  // some players arrive late, maybe at a table that is expiring or closed
+  const idle = rng.fork('expire');
+  for (const p of playerIds) {
+    const at = clients.int(0, 1_000);
+    time.at(idle.chance(0.25) ? idle.int(Math.floor(window / 2), window) : at, () => act(p));
+  }
+
+  // expiry: a table open and with no lifecycle command for `inactivityMs` gets GameInactive,
+  // repeated every `inactivityMs` while it stays so; each starts the game's one expire saga
+  // (its id derives from the game: a repeat starts nothing new). Tables idle after the
+  // players stop expire too, for a while.
+  const inactivityMs = idle.pick([3_000, 10_000, 30_000, 30_000]);
+  const expireIds = new Map(gameIds.map((g) => [g, `s_${idle.uuid()}`]));
+  const lastInactive = new Map<string, number>();
+  const watchIdle = () => {
+    for (const gameId of gameIds) {
+      const g = world.lifecycle.games.get(gameId)!;
+      const since = Math.max(g.lastActivityAt, lastInactive.get(gameId) ?? 0);
+      if (g.status !== 'open' || time.now() - since < inactivityMs) continue;
+      lastInactive.set(gameId, time.now());
+      const sagaId = expireIds.get(gameId)!;
+      orchestra.startSaga({ def: defs.expire!, sagaId, ctx: { sagaId, gameId }, at: time.now() });
+    }
+    if (time.now() < window + 45_000) time.after(500, watchIdle);
+  };
+  time.at(500, watchIdle);
 
   // faults stop when the players do; then the world has a long while to settle
   time.at(window, () => {

@@ -139,6 +139,8 @@ export interface SimGame {
   pendingRoll: { rollIndex: number; opId: string } | null;
   settledThrough: number;
   rolls: SimRoll[];
+  /** When the last lifecycle command about the game arrived while it was open (its inactivity clock). */
+  lastActivityAt: number;
   ops: Map<string, Reply>;
   /** Ghost state for the checker: which check-shooter op reserved each applied roll. */
   appliedBy: Map<number, string>;
@@ -161,7 +163,7 @@ export class LifecycleModel {
   create(gameId: string): void {
     this.games.set(gameId, {
       gameId, status: 'open', phase: 'come-out', point: null, shooter: null, players: [], bets: [], held: [], leaving: [], rollCount: 0,
-      pendingRoll: null, settledThrough: 0, rolls: [], ops: new Map(), appliedBy: new Map(),
+      pendingRoll: null, settledThrough: 0, rolls: [], lastActivityAt: 0, ops: new Map(), appliedBy: new Map(),
     });
   }
 
@@ -240,11 +242,15 @@ export class LifecycleModel {
     // a compensation undoes its own seat only
     const found = g.players.find((p) => p.playerId === c.playerId);
     const seat = found && (!c.compensates || found.seatOpId === c.compensates) ? found : undefined;
-    if (!seat)
-      return this.remember(w, g, key, { ok: true, playerId: c.playerId, wasSeated: false, stack: 0, returnedBets: [], shooter: g.shooter }, () => {
+    if (!seat) {
+      const reply: Reply = { ok: true, playerId: c.playerId, wasSeated: false, stack: 0, returnedBets: [], shooter: g.shooter };
+      // a closed game is never written again (apps/lifecycle seats.ts)
+      if (g.status === 'closed') return reply;
+      return this.remember(w, g, key, reply, () => {
         this.holdLeaver(g, c);
         tombstone();
       });
+    }
     if (hasContractBets(g.bets, c.playerId, tableOf(g))) return this.remember(w, g, key, refuse('BETS_ON_LAYOUT', 'contract bets on the layout'));
     // "not now" answers are never remembered
     if (g.pendingRoll && g.shooter === c.playerId) return refuse('TRY_AGAIN', 'the dice are rolling: leave after this roll');
@@ -303,7 +309,7 @@ export class LifecycleModel {
     if ('ok' in g) return g;
     const held = g.held.some((h) => h.betId === c.betId);
     const known = g.ops.has(`bet:${c.betId}`) || g.bets.some((b) => b.betId === c.betId);
-    if (held || !known) {
+    if ((held || !known) && g.status !== 'closed') {
       w.write();
       this.unhold(g, c.betId);
       if (!known) g.ops.set(`bet:${c.betId}`, refuse('CONFLICT', 'withdrawn before it was recorded'));
@@ -355,6 +361,7 @@ export class LifecycleModel {
     if (!bet) {
       const recorded = g.ops.get(`bet:${c.betId}`);
       if (recorded?.ok) return this.remember(w, g, key, { ok: true, betId: c.betId, status: 'resolved', amount: 0, playerId: (recorded.bet as Bet).playerId });
+      if (g.status === 'closed') return { ok: true, betId: c.betId, status: 'absent', amount: 0, playerId: null };
       return this.remember(w, g, key, { ok: true, betId: c.betId, status: 'absent', amount: 0, playerId: null }, () => {
         if (!recorded) g.ops.set(`bet:${c.betId}`, refuse('CONFLICT', 'withdrawn before it was recorded'));
       });
@@ -373,7 +380,8 @@ export class LifecycleModel {
     const key = `shoot:${c.opId}`;
     const replay = g.ops.get(key);
     if (replay) return replay;
-    if (g.status !== 'open') return this.remember(w, g, key, refuse('GAME_CLOSED', 'not open'));
+    if (g.status === 'closed') return this.remember(w, g, key, refuse('GAME_CLOSED', 'the game is closed'));
+    if (g.status === 'suspended') return this.remember(w, g, key, refuse('GAME_SUSPENDED', 'the game is suspended'));
     if (!g.players.some((p) => p.playerId === c.playerId)) return this.remember(w, g, key, refuse('NOT_SHOOTER', 'not seated'));
     if (g.shooter !== c.playerId) return this.remember(w, g, key, refuse('NOT_SHOOTER', 'another player has the dice'));
     if (g.pendingRoll) return this.remember(w, g, key, refuse('CONFLICT', `roll ${g.pendingRoll.rollIndex} is in progress`));
@@ -397,6 +405,7 @@ export class LifecycleModel {
       });
     }
     const checked = g.ops.get(`shoot:${c.checkOpId}`);
+    if (g.status === 'closed') return { ok: true, cancelled: false, rollIndex: checked?.ok ? (checked.rollIndex as number) : null };
     return this.remember(w, g, key, { ok: true, cancelled: false, rollIndex: checked?.ok ? (checked.rollIndex as number) : null }, () => {
       if (!checked) g.ops.set(`shoot:${c.checkOpId}`, refuse('CONFLICT', 'this roll was cancelled before it was checked'));
     });
@@ -411,7 +420,8 @@ export class LifecycleModel {
       if (done.dice[0] !== c.dice[0] || done.dice[1] !== c.dice[1]) return refuse('CONFLICT', `roll ${c.rollIndex} was applied with other dice`);
       return { ok: true, roll: done };
     }
-    if (g.status !== 'open') return refuse('GAME_CLOSED', 'not open');
+    if (g.status === 'closed') return refuse('GAME_CLOSED', 'the game is closed');
+    if (g.status === 'suspended') return refuse('GAME_SUSPENDED', 'the game is suspended');
     if (g.pendingRoll?.rollIndex !== c.rollIndex) return refuse('CONFLICT', `roll ${c.rollIndex} is not the reserved one`);
     const result = applyRoll(tableOf(g), g.bets, c.dice as unknown as Dice);
     const returns = new Map<string, number>();
@@ -442,12 +452,53 @@ export class LifecycleModel {
     return { ok: true, roll };
   }
 
+  /** Suspends an open game (refuses joins, bets and rolls); a suspended one answers as it is. */
+  suspend(w: WriteBudget, c: { gameId: string; reason: string; opId: string }): Reply {
+    const g = this.game(c.gameId);
+    if ('ok' in g) return g;
+    const key = `suspend:${c.opId}`;
+    const replay = g.ops.get(key);
+    if (replay) return replay;
+    if (g.status === 'closed') return this.remember(w, g, key, refuse('GAME_CLOSED', 'the game is closed'));
+    return this.remember(w, g, key, { ok: true, game: { gameId: g.gameId, status: 'suspended' } }, () => {
+      if (g.status === 'open') this.effects.apply(`suspend:${c.gameId}`);
+      g.status = 'suspended';
+    });
+  }
+
+  /**
+   * Closes the game for good: the table empties and the answer lists its stacks and bets.
+   * TRY_AGAIN (not remembered) while chips are on their way to a stack; a closed game
+   * answers a new opId with empty lists.
+   */
+  close(w: WriteBudget, c: { gameId: string; reason: string; opId: string }): Reply {
+    const g = this.game(c.gameId);
+    if ('ok' in g) return g;
+    const key = `close:${c.opId}`;
+    const replay = g.ops.get(key);
+    if (replay) return replay;
+    if (g.status === 'closed') return { ok: true, game: { gameId: g.gameId, status: 'closed' }, players: [], bets: [] };
+    const inFlight = this.moneyInFlight(g);
+    if (inFlight) return refuse('TRY_AGAIN', `${inFlight}: the game closes once it is done`);
+    const players = g.players.map((p) => ({ playerId: p.playerId, stack: p.stack }));
+    const bets = g.bets.map((b) => ({ betId: b.betId, playerId: b.playerId, type: b.type, amount: b.amount }));
+    return this.remember(w, g, key, { ok: true, game: { gameId: g.gameId, status: 'closed' }, players, bets }, () => {
+      g.status = 'closed';
+      g.players = [];
+      g.bets = [];
+      g.held = [];
+      g.shooter = null;
+      g.pendingRoll = null;
+      this.effects.apply(`close:${c.gameId}`);
+    });
+  }
+
   closeRound(w: WriteBudget, c: { gameId: string; rollIndex: number }): Reply {
     const g = this.game(c.gameId);
     if ('ok' in g) return g;
     if (c.rollIndex > g.rollCount) return refuse('CONFLICT', `roll ${c.rollIndex} has not been applied`);
     const settledThrough = Math.max(g.settledThrough, c.rollIndex);
-    if (settledThrough !== g.settledThrough) {
+    if (settledThrough !== g.settledThrough && g.status !== 'closed') {
       w.write();
       g.settledThrough = settledThrough;
     }
@@ -742,6 +793,7 @@ export class World {
   readonly treasury: TreasuryModel;
   readonly consensus: ConsensusModel;
   readonly initialBankroll: number;
+  private readonly now: () => number;
 
   constructor(opts: { bankroll: number; reserveRatio: number; rng: Prng; now: () => number; maxRevealWaitMs: number }) {
     this.player = new PlayerModel(this.effects);
@@ -749,10 +801,19 @@ export class World {
     this.treasury = new TreasuryModel(this.effects, opts.bankroll, opts.reserveRatio);
     this.consensus = new ConsensusModel(this.effects, opts.rng, opts.now, opts.maxRevealWaitMs);
     this.initialBankroll = opts.bankroll;
+    this.now = opts.now;
   }
 
   /** Applies one delivered command; throws ServiceCrash when the budget runs out. */
   handle(subject: string, p: any, w: WriteBudget): Reply {
+    const reply = this.dispatch(subject, p, w);
+    // every command about an open game pushes its inactivity deadline (apps/lifecycle clocks.ts)
+    const g = subject.startsWith('cmd.lifecycle.') ? this.lifecycle.games.get(p.gameId) : undefined;
+    if (g?.status === 'open') g.lastActivityAt = this.now();
+    return reply;
+  }
+
+  private dispatch(subject: string, p: any, w: WriteBudget): Reply {
     switch (subject) {
       case 'cmd.player.debit-wallet': return this.player.move(w, p, 'debit');
       case 'cmd.player.credit-wallet': return this.player.move(w, p, 'credit');
@@ -769,6 +830,8 @@ export class World {
       case 'cmd.lifecycle.cancel-roll': return this.lifecycle.cancelRoll(w, p);
       case 'cmd.lifecycle.apply-roll': return this.lifecycle.applyRoll(w, p);
       case 'cmd.lifecycle.close-round': return this.lifecycle.closeRound(w, p);
+      case 'cmd.lifecycle.suspend-game': return this.lifecycle.suspend(w, p);
+      case 'cmd.lifecycle.close-game': return this.lifecycle.close(w, p);
       case 'cmd.treasury.credit-stack': return this.treasury.credit(w, p);
       case 'cmd.treasury.reverse-stack-credit': return this.treasury.reverse(w, p);
       case 'cmd.treasury.escrow-bet': return this.treasury.escrow(w, p);
