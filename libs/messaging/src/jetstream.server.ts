@@ -265,7 +265,9 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
         respond(reply);
       } catch (err) {
         this.logger.error(`query ${msg.subject} failed: ${(err as Error).message}`);
-        respond(refuse('INTERNAL_ERROR', 'the query could not be answered'));
+        // a read that throws is almost always a dependency away (a KV read timing out while
+        // NATS restarts); reads change nothing, so the caller's answer is "retry shortly"
+        respond(refuse('SERVICE_UNAVAILABLE', 'the query could not be answered now; retry shortly'));
       }
     });
   }

@@ -64,6 +64,7 @@ async function startReplica(url: string, service: string, replica: string, effec
     @OnQuery(Peek)
     async peek(q: PayloadOf<typeof Peek>) {
       if (q.id === 'refuse-me') return refuse('NOT_FOUND', 'refused on purpose');
+      if (q.id === 'throw-me') throw new Error('the store timed out');
       return { ok: true as const, seen: effects.handledBy.has(q.id) };
     }
   }
@@ -162,6 +163,8 @@ describe('JetStream transport on a real NATS server', () => {
     await client.command(Work, { id: 'q1', failTimes: 0 });
     await expect(client.query(Peek, { id: 'q1' })).resolves.toEqual({ ok: true, seen: true });
     await expect(client.query(Peek, { id: 'refuse-me' })).resolves.toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    // a read that throws (a KV timeout while NATS restarts) is "not now", never a 500
+    await expect(client.query(Peek, { id: 'throw-me' })).resolves.toMatchObject({ ok: false, code: 'SERVICE_UNAVAILABLE' });
   });
 
   it('on close, stops pulling but finishes the command in flight: answered, acknowledged, never redelivered', async () => {
