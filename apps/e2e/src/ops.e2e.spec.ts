@@ -222,7 +222,7 @@ describe('the operator view at /ops', () => {
         const retried = await waitFor(async () => {
           const s = (await state()).sagas.find((x) => x.sagaId === held.sagaId);
           return s && s.steps.find((st: any) => st.name === 'credit-stack').attempts >= 2 ? s : null;
-        }, { what: 'a second attempt at credit-stack', timeoutMs: 30_000 });
+        }, { what: 'a second attempt at credit-stack', timeoutMs: 60_000 });
         expect(retried).toMatchObject({ status: 'running', gameId, playerId: c.playerId });
         await opsCall('POST', '/v1/games', {}, c.token);
         await page.waitForFunction(

@@ -10,6 +10,18 @@ import { MAX_TABLES, SagaWatch, toOpsTable, TrackedGames, type OpsSnapshot, type
 
 /** At most one snapshot pushed per this many ms, however fast EVT moves. */
 export const PUSH_INTERVAL_MS = 250;
+/**
+ * A snapshot at least this often while someone watches, EVT moving or not: a saga held on
+ * a step retries without publishing anything, and the page must still show its attempts
+ * grow and the saga turn stuck.
+ */
+export const REFRESH_MS = 2_000;
+/**
+ * How long one snapshot waits for a service: a service that does not answer by then is
+ * shown as a problem. A snapshot in flight holds the next one back, so waiting the whole
+ * REQUEST_TIMEOUT_MS on a service that stopped mid-query froze the live view that long.
+ */
+export const READ_TIMEOUT_MS = 5_000;
 /** GetGame reads in flight at once while a snapshot is assembled. */
 const READS_AT_ONCE = 16;
 
@@ -43,6 +55,7 @@ export class OpsMonitor implements OnModuleDestroy {
   private readonly listeners = new Set<(s: OpsSnapshot) => void>();
   private inFlight: Promise<OpsSnapshot> | null = null;
   private pushTimer: NodeJS.Timeout | null = null;
+  private refreshTimer: NodeJS.Timeout | undefined;
   private lastPush = 0;
   private dirty = false;
   private closed = false;
@@ -66,21 +79,31 @@ export class OpsMonitor implements OnModuleDestroy {
   }
 
   /**
-   * Calls `listener` with a fresh snapshot whenever EVT moves, at most every
+   * Calls `listener` with a fresh snapshot whenever EVT moves, and at least every REFRESH_MS; at most every
    * PUSH_INTERVAL_MS. Returns the unsubscribe function; the EVT feed stops with the last one.
    */
   async subscribe(listener: (s: OpsSnapshot) => void): Promise<() => void> {
     this.listeners.add(listener);
+    this.refreshTimer ??= setInterval(() => this.moved(), REFRESH_MS);
     await this.startMoves();
     return () => {
       this.listeners.delete(listener);
-      if (this.listeners.size === 0) this.stopMoves();
+      if (this.listeners.size === 0) {
+        this.stopRefresh();
+        this.stopMoves();
+      }
     };
+  }
+
+  private stopRefresh(): void {
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    this.refreshTimer = undefined;
   }
 
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     this.listeners.clear();
+    this.stopRefresh();
     if (this.pushTimer) clearTimeout(this.pushTimer);
     this.stopMoves();
     await this.gamesFeed?.close().catch(() => undefined);
@@ -90,7 +113,7 @@ export class OpsMonitor implements OnModuleDestroy {
     // what the snapshot shows is no older than this
     const at = new Date().toISOString();
     await this.trackGames();
-    const t = this.config.REQUEST_TIMEOUT_MS;
+    const t = Math.min(this.config.REQUEST_TIMEOUT_MS, READ_TIMEOUT_MS);
     const problems: string[] = [];
     const [wallets, treasury, sagas] = await Promise.allSettled([
       this.bus.query(GetWalletTotals, {}, { timeoutMs: t }),
@@ -125,7 +148,7 @@ export class OpsMonitor implements OnModuleDestroy {
     const read = async (gameId: string): Promise<OpsTable | null> => {
       await gate.acquire();
       try {
-        const reply = await this.bus.query(GetGame, { gameId }, { timeoutMs: this.config.REQUEST_TIMEOUT_MS });
+        const reply = await this.bus.query(GetGame, { gameId }, { timeoutMs: Math.min(this.config.REQUEST_TIMEOUT_MS, READ_TIMEOUT_MS) });
         if (!reply.ok) {
           // gone: stop tracking it
           if (reply.code === 'GAME_NOT_FOUND') this.games.forget(gameId);

@@ -43,7 +43,7 @@ export class OpsController {
     return this.monitor.snapshot();
   }
 
-  /** Server-Sent Events: `snapshot` (the state) first and whenever EVT moves, `heartbeat` when quiet. */
+  /** Server-Sent Events: `snapshot` (the state) first, whenever EVT moves and at least every 2 s, `heartbeat` when quiet. */
   @Get('v1/ops/events')
   @UseGuards(AdminGuard)
   async events(@Req() req: Request, @Res() res: Response): Promise<void> {
