@@ -56,7 +56,8 @@ export async function expireSweep(
 
   const perPlayer = SEATS_PER_PLAYER;
   const players = await Promise.all(Array.from({ length: Math.ceil((2 * count) / perPlayer) }, () => seating.register()));
-  const seats = players.flatMap((p) => Array.from({ length: perPlayer }, () => p));
+  // seat 2i and 2i + 1 must be two players: deal the players round by round, not each one's seats in a row
+  const seats = Array.from({ length: perPlayer }, () => players).flat();
   const deadlines = new Map<string, number>();
   let next = 0;
   // the setup of a large sweep takes minutes: say how far it is, and how many already expired
