@@ -12,6 +12,9 @@ export const EXPECTED_CODES = new Set([
   'GAME_FULL', 'ALREADY_SEATED', 'NOT_SEATED', 'BET_NOT_ALLOWED', 'BETS_ON_LAYOUT', 'GAME_CLOSED', 'GAME_SUSPENDED',
   'INSUFFICIENT_BALANCE', 'INSUFFICIENT_STACK', 'BET_LIMIT', 'HOUSE_CANNOT_COVER', 'NOT_SHOOTER', 'TOO_MANY_TABLES',
   'CONFLICT', 'SERVICE_UNAVAILABLE', 'GAME_NOT_FOUND',
+  // "not now" (README, sagas): a roll while the table's last roll is still being paid, which
+  // under faults can outlast the saga's own retries; the same key with fresh ids may retry it
+  'TRY_AGAIN',
 ]);
 
 /** Tables a chaos player sits at, at most. */
