@@ -1,4 +1,4 @@
-import { GetTreasuryAudit, GetWalletTotals, ListSagas } from '@bitcraps/contracts';
+import { ListSagas } from '@bitcraps/contracts';
 import { JetStreamClientProxy, waitFor } from '@bitcraps/messaging';
 import { createServiceApp, type ServiceApp } from '@bitcraps/service-kit';
 import { freePort, Infrastructure, ServiceProcess } from '@bitcraps/testing';
@@ -8,6 +8,7 @@ import { lifecycleService } from '../../lifecycle/src/lifecycle.service';
 import { orchestratorService } from '../../orchestrator/src/orchestrator.service';
 import { playerService } from '../../player/src/player.service';
 import { treasuryService } from '../../treasury/src/treasury.service';
+import { chipTotals, gatewayApi, sagasQuiescent } from './e2e.helpers';
 
 /**
  * The orchestrator dies mid-saga (SIGKILL, a real child process) and comes back; two
@@ -37,25 +38,14 @@ describe('orchestrator failures', () => {
     await infra.stop();
   });
 
-  const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-  const register = async (deposit: number) => (await call('POST', '/v1/players', { name: 'P', deposit })).body as { playerId: string; token: string };
+  const { call, register } = gatewayApi(() => base);
 
   async function quiescentAndBalanced() {
-    await waitFor(async () => {
-      const r = await bus.query(ListSagas, { unfinishedOnly: true }, { timeoutMs: 2_000 }).catch(() => null);
-      return r?.ok && r.sagas.length === 0;
-    }, { timeoutMs: 60_000, intervalMs: 200, what: 'every saga to end' });
-    const [t, w] = await Promise.all([bus.query(GetTreasuryAudit, {}), bus.query(GetWalletTotals, {})]);
-    if (!t.ok || !w.ok) throw new Error('audit unavailable');
-    expect(w.wallets + t.audit.stacks + t.audit.escrow + t.audit.bankroll).toBe(w.deposits + t.audit.initialBankroll + t.audit.bankrollAdditions);
-    expect(t.audit.walletsIn - t.audit.walletsOut).toBe(w.deposits - w.wallets);
+    await sagasQuiescent(bus, 200);
+    const c = await chipTotals(bus);
+    if (!c) throw new Error('audit unavailable');
+    expect(c.held).toBe(c.put);
+    expect(c.audit.walletsIn - c.audit.walletsOut).toBe(c.totals.deposits - c.totals.wallets);
   }
 
   it('killed with SIGKILL while joins are in flight, restarted: every saga ends and the chips balance', async () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { GetTreasuryAudit, GetWalletTotals, ListSagas, StartBet, StartJoin, StartLeave, StartRoll, type CommandDef } from '@bitcraps/contracts';
-import { connectNats, JetStreamClientProxy, waitFor } from '@bitcraps/messaging';
+import { StartBet, StartJoin, StartLeave, StartRoll, type CommandDef } from '@bitcraps/contracts';
+import { connectNats, JetStreamClientProxy } from '@bitcraps/messaging';
 import type { SagaState } from '@bitcraps/saga';
 import { createServiceApp, type ServiceApp } from '@bitcraps/service-kit';
 import { freePort, Infrastructure, ServiceProcess } from '@bitcraps/testing';
@@ -11,6 +11,7 @@ import { gatewayService } from '../../gateway/src/gateway.service';
 import { lifecycleService } from '../../lifecycle/src/lifecycle.service';
 import { playerService } from '../../player/src/player.service';
 import { treasuryService } from '../../treasury/src/treasury.service';
+import { chipTotals, gatewayApi, sagaEnd, sagasQuiescent } from './e2e.helpers';
 
 /**
  * The orchestrator killed (SIGKILL, a real child process) between any two steps of a
@@ -59,15 +60,7 @@ describe('orchestrator killed between any two steps', () => {
     if (!orchestrator.running) await orchestrator.start();
   });
 
-  const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-  const register = async (deposit: number) => (await call('POST', '/v1/players', { name: 'P', deposit })).body as { playerId: string; token: string };
+  const { call, register } = gatewayApi(() => base);
   const wallet = async (p: { token: string }) => (await call('GET', '/v1/players/me', undefined, p.token)).body.balance as number;
   const game = async (gameId: string, token: string) => (await call('GET', `/v1/games/${gameId}`, undefined, token)).body;
 
@@ -101,24 +94,16 @@ describe('orchestrator killed between any two steps', () => {
     const stored = (await sagas.get(payload.sagaId))!.json<SagaState<any>>();
     expect({ status: stored.status, doneBefore: stored.steps.slice(0, k).every((s) => s.status === 'done') }).toEqual({ status: 'running', doneBefore: true });
     await orchestrator.start();
-    let end: SagaState<any> | null = null;
-    await waitFor(async () => {
-      const e = await sagas.get(payload.sagaId);
-      end = e ? e.json<SagaState<any>>() : null;
-      return end !== null && !['running', 'compensating'].includes(end.status);
-    }, { timeoutMs: 60_000, intervalMs: 100, what: `saga ${payload.sagaId} to end after the kill at step ${k}` });
+    const end = await sagaEnd(sagas, payload.sagaId, 60_000, `saga ${payload.sagaId} to end after the kill at step ${k}`);
     expect(await answered).toMatchObject({ ok: true, sagaId: payload.sagaId });
-    return end!;
+    return end;
   }
 
   async function balanced() {
-    await waitFor(async () => {
-      const r = await bus.query(ListSagas, { unfinishedOnly: true }, { timeoutMs: 2_000 }).catch(() => null);
-      return r?.ok && r.sagas.length === 0;
-    }, { timeoutMs: 60_000, intervalMs: 200, what: 'every saga to end' });
-    const [t, w] = await Promise.all([bus.query(GetTreasuryAudit, {}), bus.query(GetWalletTotals, {})]);
-    if (!t.ok || !w.ok) throw new Error('audit unavailable');
-    expect(w.wallets + t.audit.stacks + t.audit.escrow + t.audit.bankroll).toBe(w.deposits + t.audit.initialBankroll + t.audit.bankrollAdditions);
+    await sagasQuiescent(bus, 200);
+    const c = await chipTotals(bus);
+    if (!c) throw new Error('audit unavailable');
+    expect(c.held).toBe(c.put);
   }
 
   const sagaId = () => `s_${randomUUID()}`;

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { GetRoundStatus, GetTreasuryAudit, GetWalletTotals } from '@bitcraps/contracts';
+import { GetRoundStatus } from '@bitcraps/contracts';
 import { JetStreamClientProxy, waitFor } from '@bitcraps/messaging';
 import { createServiceApp, type ServiceApp } from '@bitcraps/service-kit';
 import { Infrastructure } from '@bitcraps/testing';
@@ -11,6 +11,7 @@ import { treasuryService } from '../../treasury/src/treasury.service';
 import { consensusService } from '../../consensus/src/consensus.service';
 import { resultDigest } from '../../consensus/src/domain/signatures';
 import { verifyRollProof } from '../../consensus/src/domain/dice';
+import { chipTotals, gatewayApi } from './e2e.helpers';
 
 /**
  * Quorum tables end to end (DESIGN.md section 6) through the real gateway, orchestrator,
@@ -55,11 +56,8 @@ describe('quorum tables end to end', () => {
   afterEach(async () => {
     // conservation, at quiescence
     const audit = await waitFor(async () => {
-      const [t, w] = await Promise.all([bus.query(GetTreasuryAudit, {}), bus.query(GetWalletTotals, {})]);
-      if (!t.ok || !w.ok) return null;
-      const held = w.wallets + t.audit.stacks + t.audit.escrow + t.audit.bankroll;
-      const put = w.deposits + t.audit.initialBankroll + t.audit.bankrollAdditions;
-      return held === put ? { held, put } : null;
+      const c = await chipTotals(bus);
+      return c && c.held === c.put ? { held: c.held, put: c.put } : null;
     }, { timeoutMs: 20_000, what: 'the chips to balance' });
     expect(audit.held).toBe(audit.put);
     const balanced = await waitFor(async () => {
@@ -69,15 +67,7 @@ describe('quorum tables end to end', () => {
     expect(balanced.balanced).toBe(true);
   });
 
-  const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-  const register = async (deposit: number) => (await call('POST', '/v1/players', { name: 'Q', deposit })).body as { playerId: string; token: string };
+  const { call, register } = gatewayApi(() => base, { playerName: 'Q' });
   const wallet = async (token: string) => (await call('GET', '/v1/players/me', undefined, token)).body.balance as number;
 
   async function voter(deposit = 1_000): Promise<Voter> {

@@ -12,7 +12,7 @@ import { gatewayService } from '../../gateway/src/gateway.service';
 import { lifecycleService } from '../../lifecycle/src/lifecycle.service';
 import { orchestratorService } from '../../orchestrator/src/orchestrator.service';
 import { playerService } from '../../player/src/player.service';
-import { expectBooksBalanced, gatewayApi, sagaEnd } from './saga-e2e.helpers';
+import { expectBooksBalanced, gatewayApi, sagaEnd } from './e2e.helpers';
 
 /**
  * A roll saga whose settlement meets a treasury SIGKILLed (a real child process) the

@@ -12,7 +12,7 @@ import { createServiceApp, type ServiceApp } from '@bitcraps/service-kit';
 import { freePort, Infrastructure, ServiceProcess } from '@bitcraps/testing';
 import { gatewayService } from '../../gateway/src/gateway.service';
 import { orchestratorService } from '../../orchestrator/src/orchestrator.service';
-import { expectBooksBalanced, gatewayApi, sagaEnd } from './saga-e2e.helpers';
+import { expectBooksBalanced, gatewayApi, sagaEnd } from './e2e.helpers';
 
 /**
  * A failure injected at each step of a join and a bet, on real NATS JetStream, Redis and

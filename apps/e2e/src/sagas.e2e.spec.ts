@@ -1,4 +1,3 @@
-import { GetTreasuryAudit, GetWalletTotals } from '@bitcraps/contracts';
 import { JetStreamClientProxy, waitFor } from '@bitcraps/messaging';
 import { createServiceApp, type ServiceApp } from '@bitcraps/service-kit';
 import { Infrastructure } from '@bitcraps/testing';
@@ -8,6 +7,7 @@ import { orchestratorService } from '../../orchestrator/src/orchestrator.service
 import { playerService } from '../../player/src/player.service';
 import { treasuryService } from '../../treasury/src/treasury.service';
 import { consensusService } from '../../consensus/src/consensus.service';
+import { chipTotals, gatewayApi } from './e2e.helpers';
 
 /**
  * Join, bet and leave as sagas through a real gateway, orchestrator, player, lifecycle
@@ -42,24 +42,13 @@ describe('sagas end to end', () => {
   afterEach(async () => {
     // conservation, at quiescence
     const audit = await waitFor(async () => {
-      const [t, w] = await Promise.all([bus.query(GetTreasuryAudit, {}), bus.query(GetWalletTotals, {})]);
-      if (!t.ok || !w.ok) return null;
-      const held = w.wallets + t.audit.stacks + t.audit.escrow + t.audit.bankroll;
-      const put = w.deposits + t.audit.initialBankroll + t.audit.bankrollAdditions;
-      return held === put ? { held, put } : null;
+      const c = await chipTotals(bus);
+      return c && c.held === c.put ? { held: c.held, put: c.put } : null;
     }, { timeoutMs: 20_000, what: 'the chips to balance' });
     expect(audit.held).toBe(audit.put);
   });
 
-  const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-  const register = async (deposit: number) => (await call('POST', '/v1/players', { name: 'P', deposit })).body as { playerId: string; token: string };
+  const { call, register } = gatewayApi(() => base);
   const wallet = async (token: string) => (await call('GET', '/v1/players/me', undefined, token)).body.balance as number;
   const newGame = async (token: string, settings: Record<string, unknown> = {}) => (await call('POST', '/v1/games', settings, token)).body.gameId as string;
 

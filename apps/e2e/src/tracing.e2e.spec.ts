@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { AddParticipant, CreditStack, DebitWallet, SeatPlayer, StartJoin } from '@bitcraps/contracts';
 import { waitFor } from '@bitcraps/messaging';
 import { freePort, Infrastructure, ServiceProcess } from '@bitcraps/testing';
+import { gatewayApi } from './e2e.helpers';
 
 /** A span as the OTLP/HTTP JSON encoding carries it (ids in hex). */
 interface ReceivedSpan {
@@ -90,14 +91,7 @@ describe('tracing end to end', () => {
     await infra?.stop();
   });
 
-  const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const { call } = gatewayApi(() => base);
 
   it('a join is one trace across gateway, orchestrator, player, lifecycle, treasury, consensus and stats, one tree rooted at the request span', async () => {
     const p = (await call('POST', '/v1/players', { name: 'T', deposit: 1_000 })).body as { playerId: string; token: string };
