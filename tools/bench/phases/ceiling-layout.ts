@@ -6,6 +6,9 @@ export const CEILING = {
   eventPrefix: 'ceil.evt',
   sagaBucket: 'bench_ceil_sagas',
   serviceBucket: 'bench_ceil_services',
-  /** A join saga's four steps. */
-  services: ['player', 'lifecycle', 'treasury', 'consensus'],
+  /**
+   * A join's commands: the gateway's start-join to the orchestrator, then its five steps
+   * (debit-wallet, seat-player, credit-stack, add-participant, confirm-seat).
+   */
+  services: ['orchestrator', 'player', 'lifecycle', 'treasury', 'consensus', 'confirm'],
 } as const;

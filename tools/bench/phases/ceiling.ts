@@ -20,11 +20,13 @@ const ROOT = join(__dirname, '..', '..', '..');
 
 /**
  * What JetStream alone allows for sagas shaped like a join, on the same server and
- * machine, with no service logic: per saga, a KV create of the saga, then for each of
- * four steps a command published to a work-queue stream (with its msg id, awaiting the
- * ack), taken by a pull consumer in another process that does one KV create and
- * publishes a reply event, and a KV compare-and-set of the saga after the reply.
- * `sagas` sagas with `clients` at once, as the join benchmark.
+ * machine, with no service logic. Every command is published to a work-queue stream
+ * (with its msg id, awaiting the ack) and taken by a pull consumer in another process
+ * that does one KV create and publishes a reply event. Per saga, as a join: the start
+ * command, a KV create of the saga, then for each of the five steps a KV
+ * compare-and-set (step started), the command and its reply, and a KV compare-and-set
+ * (step done): 6 commands and 17 KV writes. `sagas` sagas with `clients` at once, as
+ * the join benchmark.
  */
 export async function bareJetStreamCeiling(natsUrl: string, sagas: number, clients: number): Promise<CeilingRun> {
   const nc = await connect({ servers: natsUrl, name: 'bench-ceiling', noAsyncTraces: true });
@@ -70,19 +72,25 @@ export async function bareJetStreamCeiling(natsUrl: string, sagas: number, clien
   });
   await nc.flush();
 
+  const command = async (sagaId: string, i: number) => {
+    const msgId = `${sagaId}:${i}`;
+    const reply = new Promise<void>((resolve) => pending.set(msgId, resolve));
+    const h = headers();
+    h.set('correlation-id', sagaId);
+    await js.publish(`${CEILING.commandPrefix}.${CEILING.services[i]!}.step`, JSON.stringify({ sagaId, step: i }), { msgID: msgId, headers: h });
+    await reply;
+  };
+  const [, ...steps] = CEILING.services;
   const oneSaga = async () => {
     const sagaId = randomUUID();
-    const state = (step: number) => JSON.stringify({ sagaId, type: 'join', step, steps: CEILING.services.map((name, i) => ({ name, status: i < step ? 'done' : 'pending' })) });
-    let revision = await sagaKv.create(sagaId, state(0));
-    for (let i = 0; i < CEILING.services.length; i++) {
-      const svc = CEILING.services[i]!;
-      const msgId = `${sagaId}:${i}`;
-      const reply = new Promise<void>((resolve) => pending.set(msgId, resolve));
-      const h = headers();
-      h.set('correlation-id', sagaId);
-      await js.publish(`${CEILING.commandPrefix}.${svc}.step`, JSON.stringify({ sagaId, step: i }), { msgID: msgId, headers: h });
-      await reply;
-      revision = await sagaKv.update(sagaId, state(i + 1), revision);
+    const state = (step: number, status: string) =>
+      JSON.stringify({ sagaId, type: 'join', steps: steps.map((name, i) => ({ name, status: i < step ? 'done' : i === step ? status : 'pending' })) });
+    await command(sagaId, 0); // the gateway's start command
+    let revision = await sagaKv.create(sagaId, state(0, 'pending'));
+    for (let i = 0; i < steps.length; i++) {
+      revision = await sagaKv.update(sagaId, state(i, 'started'), revision);
+      await command(sagaId, i + 1);
+      revision = await sagaKv.update(sagaId, state(i + 1, 'pending'), revision);
     }
   };
 
@@ -113,6 +121,7 @@ export async function bareJetStreamCeiling(natsUrl: string, sagas: number, clien
     elapsedMs,
     rate: ratePerSecond(sagas, elapsedMs),
     latency: summarize(latencies),
-    shape: { commands: CEILING.services.length, kvWrites: 1 + CEILING.services.length + CEILING.services.length },
+    // a responder's create per command, the saga's create, two writes per step
+    shape: { commands: CEILING.services.length, kvWrites: CEILING.services.length + 1 + 2 * steps.length },
   };
 }
