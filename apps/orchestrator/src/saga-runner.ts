@@ -23,6 +23,7 @@ import type { OrchestratorConfig } from './config';
 export class SagaRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('sagas');
   private executor!: SagaExecutor;
+  private deadlines!: RedisDeadlines;
   store!: KvSagaStore;
   private readonly driving = new Map<string, Promise<unknown>>();
   private scanTimer?: NodeJS.Timeout;
@@ -53,12 +54,13 @@ export class SagaRunner implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationBootstrap(): Promise<void> {
     const timeouts = new RedisTimeouts(this.redis);
+    this.deadlines = new RedisDeadlines(timeouts, 2_000, this.config.SAGA_STEP_TIMEOUT_MS);
     this.store = new KvSagaStore(await openBucket(this.nc, 'sagas', { replicas: this.config.STREAM_REPLICAS, history: 1 }));
     this.executor = new SagaExecutor({
       store: this.store,
       port: new JetStreamCommandPort(this.bus),
       defaultTimeoutMs: this.config.SAGA_STEP_TIMEOUT_MS,
-      deadlines: new RedisDeadlines(timeouts, 2_000),
+      deadlines: this.deadlines,
       observer: { onTerminal: (s) => void this.onTerminal(s) },
     });
     for (const def of SAGAS) this.executor.register(def);
@@ -67,6 +69,7 @@ export class SagaRunner implements OnApplicationBootstrap, OnApplicationShutdown
     // a step whose deadline passed in Redis: resume the saga unless this replica drives it
     this.sweeper = new TimeoutSweeper(timeouts, {
       [SAGA_STEP_KIND]: async (due) => {
+        this.deadlines.forget(due.id); // claimed: no longer armed
         if (this.driving.has(due.id)) return void (await timeouts.arm(SAGA_STEP_KIND, due.id, Date.now() + this.config.SAGA_STALE_MS));
         this.drive(due.id);
       },
@@ -76,23 +79,13 @@ export class SagaRunner implements OnApplicationBootstrap, OnApplicationShutdown
     this.scanTimer = setInterval(() => void this.resumeStale(this.config.SAGA_STALE_MS), this.config.SAGA_SCAN_MS);
   }
 
-  /** Creates the saga (idempotent by id) and drives it in the background. */
+  /** Creates the saga (idempotent by id) and drives it in the background; answers once it is stored. */
   async start<C>(def: SagaDefinition<C>, sagaId: string, ctx: C): Promise<SagaState<C>> {
     await this.ready;
-    const existing = await this.store.load<C>(sagaId);
-    if (existing) {
-      if (!TERMINAL.has(existing.state.status)) this.drive(sagaId);
-      return existing.state;
-    }
-    const run = this.executor.start(def, sagaId, ctx);
-    this.track(sagaId, run);
-    // answer once the saga is stored, not when it ends
-    for (let i = 0; i < 100; i++) {
-      const stored = await this.store.load<C>(sagaId);
-      if (stored) return stored.state;
-      await new Promise((r) => setImmediate(r));
-    }
-    return (await run) as SagaState<C>;
+    const { state, run } = await this.executor.begin(def, sagaId, ctx);
+    if (run) this.track(sagaId, run);
+    else if (!TERMINAL.has(state.status)) this.drive(sagaId);
+    return state;
   }
 
   private drive(sagaId: string): void {
@@ -101,7 +94,12 @@ export class SagaRunner implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private track(sagaId: string, run: Promise<unknown>): void {
-    const tracked = run.catch((err) => this.logger.error(`saga ${sagaId}: ${(err as Error).message}`)).finally(() => this.driving.delete(sagaId));
+    const tracked = run
+      .catch((err) => this.logger.error(`saga ${sagaId}: ${(err as Error).message}`))
+      .finally(() => {
+        this.driving.delete(sagaId);
+        this.deadlines.forget(sagaId);
+      });
     this.driving.set(sagaId, tracked);
   }
 

@@ -234,4 +234,34 @@ describe('saga engine: crashes and rivals', () => {
     await ex.start(plain, 's3', { sagaId: 's3', log: [] });
     expect(world.sent).toEqual(['a', 'b', 'c', 'd']);
   });
+
+  it('records each step as started before sending it and its outcome after, one write per step', async () => {
+    const store = new InMemorySagaStore();
+    const writes: string[][] = [];
+    const recording = {
+      create: async (st: any) => (writes.push(st.steps.map((x: { status: string }) => x.status)), store.create(st)),
+      save: async (st: any, rev: number) => (writes.push(st.steps.map((x: { status: string }) => x.status)), store.save(st, rev)),
+      load: (id: string) => store.load(id),
+      unfinished: () => store.unfinished(),
+    } as unknown as InMemorySagaStore;
+    const world = new World({ c: 'refuse' });
+    const seen: string[][] = [];
+    const port: CommandPort = {
+      send: async (c) => {
+        // what a replica resuming now would find: the step being sent, recorded as started
+        seen.push((await store.load('s4'))!.state.steps.map((x) => x.status));
+        return world.send(c);
+      },
+    };
+    const state = await new SagaExecutor({ store: recording, port, clock: fakeClock() }).start(pivoted, 's4', { sagaId: 's4', log: [] });
+    expect(state.status).toBe('failed');
+    expect(world.sent).toEqual(['a', 'b', 'c']);
+    expect(seen).toEqual([
+      ['started', 'pending', 'pending', 'pending'],
+      ['done', 'started', 'pending', 'pending'],
+      ['done', 'done', 'started', 'pending'],
+    ]);
+    // the create carries a's start; each outcome carries the next start (or the end)
+    expect(writes).toEqual([...seen, ['done', 'done', 'refused', 'pending']]);
+  });
 });
