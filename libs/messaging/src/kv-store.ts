@@ -19,15 +19,45 @@ export function isRevisionConflict(err: unknown): boolean {
   );
 }
 
+const FREEZE_CACHED = process.env.NODE_ENV === 'test';
+
+function deepFreeze(v: unknown): void {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return;
+  Object.freeze(v);
+  for (const child of Object.values(v)) deepFreeze(child);
+}
+
+export interface KvDocumentsOptions {
+  /**
+   * Bytes of documents `update` keeps in memory (as last read or written, with their
+   * revision) to try its next compare-and-set on the same key without reading first.
+   * 0 (the default): every update reads. See `update`.
+   */
+  cacheBytes?: number;
+}
+
+interface Cached<T> {
+  value: T;
+  revision: number;
+  bytes: number;
+}
+
 /**
  * A JSON document in a KV bucket, checked by a zod schema on every read, written only
  * with compare-and-set on the revision it was read at.
  */
 export class KvDocuments<T> {
+  private readonly cache = new Map<string, Cached<T>>();
+  private cachedBytes = 0;
+  private readonly cacheLimit: number;
+
   constructor(
     readonly kv: KV,
     private readonly schema: z.ZodType<T>,
-  ) {}
+    opts: KvDocumentsOptions = {},
+  ) {
+    this.cacheLimit = opts.cacheBytes ?? 0;
+  }
 
   async get(key: string): Promise<{ value: T; revision: number } | null> {
     const e = await this.kv.get(key);
@@ -49,28 +79,74 @@ export class KvDocuments<T> {
   /**
    * Read, decide, write with compare-and-set, and again on a conflict. `decide` gets the
    * current value (or null) and returns the next value with what to answer, or only
-   * an answer to write nothing.
+   * an answer to write nothing. `decide` must not change the value it is given.
+   *
+   * With a cache, the first attempt decides on the document as this process last read
+   * or wrote it, and skips the read: the compare-and-set proves it was current (another
+   * writer in between makes it fail, and the update starts over from a fresh read). An
+   * answer that writes nothing proves nothing, so it is decided again on a fresh read.
    */
   async update<R>(
     key: string,
     decide: (current: T | null) => { next?: T; result: R },
     maxAttempts = 50,
   ): Promise<R> {
+    let remembered = this.cache.get(key);
     for (let attempt = 1; ; attempt++) {
-      const current = await this.get(key);
-      const { next, result } = decide(current?.value ?? null);
-      if (next === undefined) return result;
-      const data = JSON.stringify(this.schema.parse(next));
+      const fromCache = remembered !== undefined;
+      const current = remembered ?? (await this.get(key));
+      remembered = undefined;
+      let decided: { next?: T; result: R };
       try {
-        if (current) await this.kv.update(key, data, current.revision);
-        else await this.kv.create(key, data);
+        decided = decide(current?.value ?? null);
+      } catch (err) {
+        this.forget(key);
+        throw err;
+      }
+      const { next, result } = decided;
+      if (next === undefined) {
+        if (fromCache) {
+          attempt--;
+          continue;
+        }
+        return result;
+      }
+      const parsed = this.schema.parse(next);
+      const data = JSON.stringify(parsed);
+      try {
+        const revision = current ? await this.kv.update(key, data, current.revision) : await this.kv.create(key, data);
+        this.remember(key, parsed, revision, data.length);
         return result;
       } catch (err) {
+        this.forget(key);
         if (!isRevisionConflict(err) || attempt >= maxAttempts) throw err;
         // someone else wrote in between: read again and decide again
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, attempt * 2)));
+        if (!fromCache) await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, attempt * 2)));
       }
     }
+  }
+
+  private remember(key: string, value: T, revision: number, bytes: number): void {
+    if (this.cacheLimit <= 0) return;
+    this.forget(key);
+    if (bytes > this.cacheLimit / 4) return;
+    // under test, a decide that changes what it is given throws instead of corrupting the cache
+    if (FREEZE_CACHED) deepFreeze(value);
+    this.cache.set(key, { value, revision, bytes });
+    this.cachedBytes += bytes;
+    // oldest first: a Map iterates in insertion order, and a remembered key is re-inserted
+    for (const [k, c] of this.cache) {
+      if (this.cachedBytes <= this.cacheLimit) break;
+      this.cache.delete(k);
+      this.cachedBytes -= c.bytes;
+    }
+  }
+
+  private forget(key: string): void {
+    const c = this.cache.get(key);
+    if (!c) return;
+    this.cache.delete(key);
+    this.cachedBytes -= c.bytes;
   }
 
   async *keys(): AsyncGenerator<string> {

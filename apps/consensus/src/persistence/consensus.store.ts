@@ -27,7 +27,8 @@ export class ConsensusStore {
   readonly houseKeys: KvDocuments<HouseKeyDoc>;
 
   constructor(@Inject(CONSENSUS_BUCKET) kv: KV) {
-    this.records = new KvDocuments(kv, ConsensusGameSchema);
+    // a game's record as last written: its next compare-and-set needs no read first
+    this.records = new KvDocuments(kv, ConsensusGameSchema, { cacheBytes: 16 * 1024 * 1024 });
     this.proofs = new KvDocuments(kv, RollProofSchema);
     this.houseKeys = new KvDocuments(kv, HouseKeyDocSchema);
   }
