@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { refuse, type Refusal } from '@bitcraps/contracts';
 import { RedisLocks, RedisTimeouts, SERVICE_CONFIG, StaleFenceError } from '@bitcraps/service-kit';
-import { afterCommand, armedDeadlines } from './domain/clocks';
+import { afterCommand, armedDeadlines, deadlineUpdates } from './domain/clocks';
 import type { Decision, GameRecord } from './domain/game';
 import { gameLockName, GamesStore, type Written } from './persistence/games.store';
 import type { LifecycleConfig } from './config';
@@ -17,6 +17,8 @@ export const TIMEOUT_KINDS = { inactivity: 'game-inactivity', roll: 'roll' } as 
 @Injectable()
 export class GameRunner {
   private readonly logger = new Logger('GameRunner');
+  /** Games whose last mirror failed: their next one sets every deadline. */
+  private readonly unmirrored = new Set<string>();
 
   constructor(
     private readonly games: GamesStore,
@@ -56,7 +58,8 @@ export class GameRunner {
       const { next, reply } = decide(g, now);
       return { next: command ? afterCommand(g, next, now) : next, reply };
     });
-    if (res?.written) await this.mirrorDeadlines(res.game);
+    // a timeout's own write sets every deadline: its sweeper claimed (removed) what Redis held
+    if (res?.written) await this.mirrorDeadlines(res.game, command ? res.before : undefined);
     return res;
   }
 
@@ -69,17 +72,26 @@ export class GameRunner {
   }
 
   /**
-   * Arms (or disarms) the game's timeouts in Redis from the deadlines the record holds.
-   * A failure is logged, not thrown: the record is the truth and Redis is re-armed from
-   * it (on start, or when Redis comes back empty).
+   * Arms (or disarms) the game's timeouts in Redis from the deadlines the record holds;
+   * with `before` (the record this write replaced), only what moved earlier, started or
+   * stopped (deadlineUpdates). A failure is logged, not thrown: the record is the truth,
+   * the game's next write sets every deadline again, and Redis is re-armed from the
+   * records on start or when it comes back empty.
    */
-  async mirrorDeadlines(g: GameRecord): Promise<void> {
-    const { inactivity, roll } = armedDeadlines(g);
+  async mirrorDeadlines(g: GameRecord, before?: GameRecord): Promise<void> {
+    const known = before && !this.unmirrored.has(g.gameId) ? armedDeadlines(before) : undefined;
+    const updates = deadlineUpdates(known, armedDeadlines(g));
     const set = (kind: string, deadline: number | null) =>
       deadline === null ? this.timeouts.disarm(kind, g.gameId) : this.timeouts.arm(kind, g.gameId, deadline);
+    const writes: Array<Promise<void>> = [];
+    if (updates.inactivity !== undefined) writes.push(set(TIMEOUT_KINDS.inactivity, updates.inactivity));
+    if (updates.roll !== undefined) writes.push(set(TIMEOUT_KINDS.roll, updates.roll));
+    if (writes.length === 0) return;
     try {
-      await Promise.all([set(TIMEOUT_KINDS.inactivity, inactivity), set(TIMEOUT_KINDS.roll, roll)]);
+      await Promise.all(writes);
+      this.unmirrored.delete(g.gameId);
     } catch (err) {
+      this.unmirrored.add(g.gameId);
       this.logger.warn(`could not arm the timeouts of ${g.gameId}: ${(err as Error).message}`);
     }
   }

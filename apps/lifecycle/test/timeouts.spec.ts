@@ -104,6 +104,27 @@ describe('lifecycle timeouts', () => {
     expect(stored?.json()).toMatchObject({ gameId: idleGame });
   });
 
+  it('leaves Redis the earlier deadline when a command pushes it later; the early fire announces nothing and re-arms at the record', async () => {
+    const gameId = newGameId();
+    const [ann, bob] = [newPlayerId(), newPlayerId()];
+    ok(await h.send(CreateGame, { gameId, createdBy: ann, settings: { inactivityTimeoutMs: 10_000 } }));
+    const first = Number(await h.redis.zscore('timeouts:game-inactivity', gameId));
+    expect(first).toBe((await h.store().get(gameId))!.inactiveAt);
+    // a command pushes the record's deadline: Redis is not written
+    await waitFor(() => Date.now() > first - 8_500, { what: 'the deadline to be worth pushing', timeoutMs: 5_000 });
+    ok(await h.send(SeatPlayer, { gameId, playerId: bob, buyIn: 100, opId: `join-${bob}` }));
+    const pushed = (await h.store().get(gameId))!.inactiveAt!;
+    expect(pushed).toBeGreaterThan(first);
+    expect(Number(await h.redis.zscore('timeouts:game-inactivity', gameId))).toBe(first);
+    // the early deadline fires: nothing is announced, and Redis now holds the record's deadline
+    await waitFor(() => fired.some((d) => d.kind === TIMEOUT_KINDS.inactivity && d.id === gameId && d.deadline === first), { what: 'the early deadline to fire', timeoutMs: 15_000 });
+    await waitFor(async () => Number(await h.redis.zscore('timeouts:game-inactivity', gameId)) === pushed, { what: 'the re-arm at the record', timeoutMs: 10_000 });
+    expect(events(GameInactive.subject, gameId)).toHaveLength(0);
+    // and it fires for real at the record's deadline
+    await waitFor(() => events(GameInactive.subject, gameId).length === 1, { what: 'the inactivity event', timeoutMs: 10_000 });
+    expect(Date.parse(events(GameInactive.subject, gameId)[0]!.body.deadline)).toBe(pushed);
+  });
+
   describe('after Redis lost everything', () => {
     let open: string;
     let idle: string;
@@ -137,8 +158,12 @@ describe('lifecycle timeouts', () => {
       ok(await h.send(SuspendGame, { gameId: suspended, reason: 'x', opId: 's' }));
       closed = await create();
       ok(await h.send(CloseGame, { gameId: closed, reason: 'x', opId: 'c' }));
-      expect(await redisDeadlines(open)).toEqual(await deadlines(open));
-      expect((await deadlines(open)).roll).not.toBeNull();
+      // each seat pushed the inactivity deadline later; Redis keeps the first (it fires early and re-arms)
+      const [held, truth] = [await redisDeadlines(open), await deadlines(open)];
+      expect(held.roll).toBe(truth.roll);
+      expect(held.inactivity).not.toBeNull();
+      expect(held.inactivity!).toBeLessThanOrEqual(truth.inactivity!);
+      expect(truth.roll).not.toBeNull();
     });
 
     it('re-arms the open games from KV when lifecycle restarts after FLUSHALL', async () => {

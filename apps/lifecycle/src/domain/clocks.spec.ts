@@ -1,4 +1,4 @@
-import { afterCommand, armedDeadlines, TOUCH_GRANULARITY_MS, touch, withRollClock } from './clocks';
+import { afterCommand, armedDeadlines, deadlineUpdates, TOUCH_GRANULARITY_MS, touch, withRollClock } from './clocks';
 import { ANN, BOB, freshGame, T0, tableWith } from './fixtures';
 
 describe('clocks', () => {
@@ -29,5 +29,24 @@ describe('clocks', () => {
     const g = tableWith([ANN, BOB]);
     expect(armedDeadlines(g)).toEqual({ inactivity: g.inactiveAt, roll: g.rollDeadline });
     expect(armedDeadlines({ ...g, status: 'closed' })).toEqual({ inactivity: null, roll: null });
+  });
+});
+
+describe('deadlineUpdates', () => {
+  const d = (inactivity: number | null, roll: number | null) => ({ inactivity, roll });
+
+  it('sets everything when what Redis holds is unknown', () => {
+    expect(deadlineUpdates(undefined, d(5, null))).toEqual({ inactivity: 5, roll: null });
+  });
+
+  it('leaves a deadline that moved later or stayed: the earlier one fires and re-arms', () => {
+    expect(deadlineUpdates(d(5, 7), d(9, 7))).toEqual({});
+    expect(deadlineUpdates(d(null, null), d(null, null))).toEqual({});
+  });
+
+  it('arms a deadline that moved earlier or started, disarms one that stopped', () => {
+    expect(deadlineUpdates(d(9, 7), d(5, 7))).toEqual({ inactivity: 5 });
+    expect(deadlineUpdates(d(9, null), d(9, 3))).toEqual({ roll: 3 });
+    expect(deadlineUpdates(d(9, 3), d(null, null))).toEqual({ inactivity: null, roll: null });
   });
 });

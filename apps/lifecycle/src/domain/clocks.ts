@@ -51,3 +51,23 @@ export function armedDeadlines(g: GameRecord): { inactivity: number | null; roll
     roll: g.status === 'open' ? g.rollDeadline : null,
   };
 }
+
+export type ArmedDeadlines = ReturnType<typeof armedDeadlines>;
+
+/**
+ * What Redis must be told after a write, given the deadlines the record held before it
+ * (`before`; undefined when unknown, and then everything is set). A deadline that moved
+ * later is left as Redis holds it: the earlier one fires, finds the game not due, and
+ * re-arms at the record's deadline (onInactivityDue, passDiceOnTimeout). So the commands
+ * of a busy table, each pushing the inactivity clock, cost no Redis write for it.
+ */
+export function deadlineUpdates(before: ArmedDeadlines | undefined, after: ArmedDeadlines): Partial<ArmedDeadlines> {
+  const updates: Partial<ArmedDeadlines> = {};
+  for (const kind of ['inactivity', 'roll'] as const) {
+    const held = before?.[kind];
+    const wanted = after[kind];
+    if (before === undefined) updates[kind] = wanted;
+    else if (wanted === null ? held !== null : held === null || wanted < held!) updates[kind] = wanted;
+  }
+  return updates;
+}

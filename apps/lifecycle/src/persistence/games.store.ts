@@ -7,6 +7,13 @@ import { GameRecordSchema, type Decision, type GameRecord } from '../domain/game
 /** Lifecycle's KV bucket `games`: games (`g_…`), the admission count, players' table slots. */
 export const GAMES_BUCKET = Symbol('GAMES_BUCKET');
 
+/**
+ * Games kept in memory as last written, so a command's compare-and-set needs no read
+ * first (commands on a game are serialized by its lock, so the copy is nearly always
+ * current; when it is not, the write fails and the command reads).
+ */
+const GAMES_CACHE_BYTES = 32 * 1024 * 1024;
+
 /** The name of a game's lock; its fencing token guards the game's document. */
 export const gameLockName = (gameId: string) => `game:${gameId}`;
 
@@ -15,6 +22,8 @@ export interface Written<R> {
   /** The document as it now stands (written or not). */
   game: GameRecord;
   written: boolean;
+  /** The document this write replaced (when written). */
+  before?: GameRecord;
 }
 
 /** Games in KV `games`, written only with compare-and-set on the revision and a fencing token. */
@@ -23,7 +32,7 @@ export class GamesStore {
   private readonly docs: KvDocuments<GameRecord>;
 
   constructor(@Inject(GAMES_BUCKET) kv: KV) {
-    this.docs = new KvDocuments(kv, GameRecordSchema);
+    this.docs = new KvDocuments(kv, GameRecordSchema, { cacheBytes: GAMES_CACHE_BYTES });
   }
 
   get(gameId: string): Promise<GameRecord | null> {
@@ -48,7 +57,7 @@ export class GamesStore {
       const { next, reply } = decide(current);
       if (!next) return { result: { reply, game: current, written: false } };
       const stamped = { ...next, fence };
-      return { next: stamped, result: { reply, game: stamped, written: true } };
+      return { next: stamped, result: { reply, game: stamped, written: true, before: current } };
     });
   }
 
