@@ -1,10 +1,12 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { applyNatsPatches } from './nats-patches';
 
 /**
  * One NATS connection that never gives up: it waits for a server that is not up yet and
  * reconnects forever after a restart, so a service rides out a NATS outage.
  */
 export async function connectNats(url: string, name: string): Promise<NatsConnection> {
+  applyNatsPatches();
   return connect({
     servers: url.split(',').map((s) => s.trim()),
     name,

@@ -118,6 +118,14 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
 
+  /**
+   * Our patterns are subjects, plain strings. Nest's own lookup first tries JSON.parse on
+   * the pattern, which throws (an Error with its stack) for every message.
+   */
+  override getHandlerByPattern(pattern: string): MessageHandler | null {
+    return this.messageHandlers.get(pattern) ?? null;
+  }
+
   private async handleCommand(m: JsMsg): Promise<void> {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
