@@ -56,6 +56,9 @@ export class ServiceKitModule {
               maxRetriesPerRequest: 3,
               connectionName: service,
               retryStrategy: (times) => Math.min(times * 100, 2_000),
+              // commands issued in one tick (concurrent handlers' locks, deadlines) go out
+              // in one write: on a busy replica the socket writes were a tenth of its CPU
+              enableAutoPipelining: true,
             });
             // ioredis reconnects by itself; readiness reports the outage meanwhile
             let lastLog = 0;

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { PlayerIdSchema } from '@bitcraps/contracts';
 
@@ -11,11 +12,12 @@ const AUDIENCE = 'bitcraps-api';
 const ALG = 'HS256';
 export const DEFAULT_TOKEN_TTL_SECONDS = 24 * 3600;
 
-const keys = new Map<string, Uint8Array>();
-function keyOf(secret: string): Uint8Array {
+// a KeyObject, made once: given bytes, jose builds one on every sign and verify
+const keys = new Map<string, KeyObject>();
+function keyOf(secret: string): KeyObject {
   let key = keys.get(secret);
   if (!key) {
-    key = new TextEncoder().encode(secret);
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
     keys.set(secret, key);
   }
   return key;
