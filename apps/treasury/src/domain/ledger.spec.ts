@@ -167,6 +167,17 @@ describe('Ledger fold', () => {
     expect(l.audit()).toMatchObject({ stacks: 30, escrow: 20, walletsIn: 50, openExposure: 40, openBets: 1, lastSequence: 12, balanced: true });
   });
 
+  it('refuses a transfer that would take the audit totals past the safe integers, so `balanced` stays exact', () => {
+    // fast-check's counterexample: each balance stays safe, but chips in would not
+    const l = new Ledger();
+    const t = (transferId: string, kind: LedgerTransfer['kind'], from: string, to: string, amount: number): LedgerTransfer => ({ type: 'transfer', transferId, opId: 'op', kind, from, to, amount, at: AT });
+    expect(l.apply(1, t('t1', 'seed', FUNDING_CLEARING_ACCOUNT, BANKROLL_ACCOUNT, 1)).result).toBe('applied');
+    expect(l.apply(2, t('t3', 'buy-in', WALLETS_CLEARING_ACCOUNT, stackAccount(G2, P1), Number.MAX_SAFE_INTEGER))).toMatchObject({ result: 'rejected', reason: expect.stringMatching(/audit totals/) });
+    expect(l.apply(3, t('t2', 'seed', FUNDING_CLEARING_ACCOUNT, BANKROLL_ACCOUNT, 273)).result).toBe('applied');
+    expect(l.apply(4, t('t4', 'buy-in', WALLETS_CLEARING_ACCOUNT, stackAccount(G2, P1), Number.MAX_SAFE_INTEGER - 274)).result).toBe('applied');
+    expect(l.audit()).toMatchObject({ walletsIn: Number.MAX_SAFE_INTEGER - 274, balanced: true });
+  });
+
   it('remembers a mark in its id slot, once', () => {
     const l = new Ledger();
     expect(l.apply(1, { type: 'mark', markId: 'm', opId: 'op', kind: 'cancelled', at: AT }).result).toBe('applied');

@@ -142,6 +142,7 @@ export class Ledger {
     const fromBalance = this.balance(t.from);
     if (from.kind !== 'clearing' && fromBalance < t.amount) return `overdraft of ${t.from}`;
     if (!Number.isSafeInteger(this.balance(t.to) + t.amount) || !Number.isSafeInteger(fromBalance - t.amount)) return 'balance beyond the safe integers';
+    if (!this.auditStaysExact(t)) return 'the audit totals beyond the safe integers';
     const stack = from.kind === 'stack' ? from : to.kind === 'stack' ? to : undefined;
     const escrow = from.kind === 'escrow' ? from : to.kind === 'escrow' ? to : undefined;
     if (stack && escrow && stack.gameId !== escrow.gameId) return 'stack and escrow of different games';
@@ -159,6 +160,19 @@ export class Ledger {
       if (t.kind === 'win-payout' && t.amount > bet.worstCase) return `payout beyond the worst case of ${bet.betId}`;
     }
     return null;
+  }
+
+  /**
+   * Whether the audit's totals stay safe integers after `t`: chips in (seeds, funding,
+   * buy-ins) and out, and the open exposure. Every holding is at most the chips in, so
+   * then the identity is computed exactly; past that, `balanced` could be wrong.
+   */
+  private auditStaysExact(t: LedgerTransfer): boolean {
+    const s = this.sums;
+    const a = t.amount;
+    const chipsIn = s.initialBankroll + s.bankrollAdditions + s.walletsIn + (t.kind === 'seed' || t.kind === 'fund' ? a : 0) + (t.from === WALLETS_CLEARING_ACCOUNT ? a : 0);
+    const chipsOut = s.walletsOut + (t.to === WALLETS_CLEARING_ACCOUNT ? a : 0);
+    return Number.isSafeInteger(chipsIn) && Number.isSafeInteger(chipsOut) && Number.isSafeInteger(s.openExposure + (t.kind === 'escrow' ? (t.worstCase ?? 0) : 0));
   }
 
   private move(account: string, delta: number, seq: number): number {
