@@ -39,8 +39,9 @@ const OPTIONS = {
   'expire-games': { type: 'number', default: 100, min: 0, help: 'games left to expire in the expire sweep' },
   'buy-in': { type: 'number', default: 100, min: 10, help: 'buy-in of each join' },
   only: { type: 'string', help: `comma-separated phases to run: ${PHASES.join(',')}` },
-  profile: { type: 'string', help: 'a service to run with --cpu-prof (profile written to .bench/ at the end)' },
+  profile: { type: 'string', help: 'services to run with --cpu-prof, comma-separated (profiles written to .bench/ at the end)' },
   warmup: { type: 'number', default: 200, min: 0, help: 'joins before the measured runs (not counted)' },
+  rate: { type: 'number', min: 0.1, help: 'rate of the paced join run in joins/s (default: half the max measured); a fixed rate compares CPU per join between commits' },
 } satisfies Record<string, OptionSpec>;
 
 const EXPECTED_REFUSALS = new Set(['NOT_SHOOTER']);
@@ -71,12 +72,13 @@ async function main(): Promise<number> {
   }
   const only = new Set(opts.only ? opts.only.split(',').map((s) => s.trim()) : PHASES);
   for (const p of only) if (!(PHASES as readonly string[]).includes(p)) throw new UsageError(`unknown phase ${p}`);
-  if (opts.profile && !(SERVICES as readonly string[]).includes(opts.profile)) throw new UsageError(`unknown service ${opts.profile}`);
+  const profiled = opts.profile ? opts.profile.split(',').map((s) => s.trim()) : [];
+  for (const p of profiled) if (!(SERVICES as readonly string[]).includes(p)) throw new UsageError(`unknown service ${p}`);
   const clients = opts.clients!;
   const buyIn = opts['buy-in']!;
   const limit = opts.sagas !== undefined ? { sagas: opts.sagas } : { seconds: opts.seconds! };
   const profileDir = join(process.cwd(), '.bench');
-  if (opts.profile && !existsSync(profileDir)) mkdirSync(profileDir);
+  if (profiled.length > 0 && !existsSync(profileDir)) mkdirSync(profileDir);
 
   log(`starting NATS, Redis and the seven services (child processes)…`);
   const stack = await Stack.start({
@@ -87,7 +89,7 @@ async function main(): Promise<number> {
       // the memory run may hold more games than the default admission limit
       lifecycle: { MAX_CONCURRENT_GAMES: String(Math.max(10_000, (opts.games ?? 0) + 20_000)) },
     },
-    ...(opts.profile ? { nodeArgs: { [opts.profile]: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } } : {}),
+    nodeArgs: Object.fromEntries(profiled.map((p) => [p, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${p}.${Date.now()}.cpuprofile`]])),
   });
   const api = new HttpClient(stack.gateways[0]!, { timeoutMs: 40_000 });
   const recorder = new Recorder(EXPECTED_REFUSALS);
@@ -103,6 +105,7 @@ async function main(): Promise<number> {
     let paced: JoinRun | undefined;
     let ceiling: CeilingRun | undefined;
     let cpu: Array<[string, number, number]> | undefined;
+    let pacedCpu: Array<[string, number, number]> | undefined;
     let handlerTimes: ReturnType<typeof timesBetween> | undefined;
     let machineNote = '';
 
@@ -129,11 +132,13 @@ async function main(): Promise<number> {
 
       let pacedLatency;
       if (only.has('joins') && maxRun.rate > 0) {
-        const rate = maxRun.rate / 2;
+        const rate = opts.rate ?? maxRun.rate / 2;
         const count = limit.sagas !== undefined ? Math.ceil(limit.sagas / 2) : Math.ceil(rate * limit.seconds!);
-        log(`join sagas, paced at half the max: ${fmt(rate, 1)}/s, ${count} joins`);
+        log(`join sagas, paced at ${opts.rate ? 'the rate asked' : 'half the max'}: ${fmt(rate, 1)}/s, ${count} joins`);
         const pacedRecorder = new Recorder(EXPECTED_REFUSALS);
+        const pacedBefore = cpuSnapshot(stack);
         paced = await pacedJoins(api, seating, pacedRecorder, rate, buyIn, count, (n) => log(`  ${n} joins`));
+        pacedCpu = cpuDelta(pacedBefore, cpuSnapshot(stack));
         pacedLatency = pacedRecorder.latency('join');
           log(`  ${fmt(paced.rate, 1)} join sagas/s, p50 ${ms(pacedLatency.p50)}, p99 ${ms(pacedLatency.p99)}`);
         mergeInto(recorder, joinRecorder, pacedRecorder);
@@ -169,6 +174,15 @@ async function main(): Promise<number> {
       if (cpu) {
         const total = cpu.reduce((s, [, sec]) => s + sec, 0);
         out.push(section(`CPU during the closed-loop join run (${fmt(maxRun.elapsedMs / 1000, 1)} s on ${cpus().length} cores)`, `${table(['process', 'CPU s', '% of one core', 'share'], cpu.map(([name, sec, core]) => [name, fmt(sec, 1), pct(core), pct(sec / total)]))}\n${machineNote}`));
+        // CPU per join: the closed loop batches more as it queues, so the paced run (below
+        // saturation; fix it with --rate) is the figure to compare between commits
+        const perJoin = (rows: Array<[string, number, number]> | undefined, joins: number) => new Map((rows ?? []).map(([name, sec]) => [name, joins > 0 ? (sec * 1000) / joins : NaN]));
+        const closedPer = perJoin(cpu, maxRun.completed);
+        const pacedPer = perJoin(pacedCpu, paced?.completed ?? 0);
+        const sum = (m: Map<string, number>) => [...m].filter(([n]) => !n.startsWith('bench')).reduce((a, [, v]) => a + v, 0);
+        const rows = cpu.map(([name]) => [name, fmt(closedPer.get(name)!, 2), pacedCpu ? fmt(pacedPer.get(name)!, 2) : '']);
+        rows.push(['all but the load generator', fmt(sum(closedPer), 1), pacedCpu ? fmt(sum(pacedPer), 1) : '']);
+        out.push(section('CPU ms per join saga', table(['process', 'closed loop', paced ? `paced at ${fmt(paced.rate, 1)}/s` : 'paced'], rows)));
       }
     }
 
@@ -280,7 +294,7 @@ async function main(): Promise<number> {
     await stack.stop();
   }
   process.stdout.write(`${out.join('\n')}\n`);
-  if (opts.profile) process.stdout.write(`\nCPU profile of ${opts.profile}: ${profileDir}/*.cpuprofile (open in Chrome DevTools)\n`);
+  if (profiled.length > 0) process.stdout.write(`\nCPU profiles of ${profiled.join(', ')}: ${profileDir}/*.cpuprofile (open in Chrome DevTools)\n`);
   process.stdout.write(`\n${failures ? `FAILED: ${failures} problem(s), see above` : 'OK: no failed requests, audit balanced'}\n`);
   return failures ? 1 : 0;
 }
