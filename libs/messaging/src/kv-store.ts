@@ -126,6 +126,11 @@ export class KvDocuments<T> {
     }
   }
 
+  /** The document as this process last read or wrote it (with a cache), which may be stale; undefined when not kept. */
+  cached(key: string): T | undefined {
+    return this.cache.get(key)?.value;
+  }
+
   private remember(key: string, value: T, revision: number, bytes: number): void {
     if (this.cacheLimit <= 0) return;
     this.forget(key);

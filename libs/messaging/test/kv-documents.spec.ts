@@ -92,6 +92,14 @@ describe('KvDocuments', () => {
     expect(reads()).toBe(1);
   });
 
+  it('cached() answers the document as last written, or nothing when it is not kept', async () => {
+    const cached = new KvDocuments(kv, Counter, { cacheBytes: 1 << 20 });
+    expect(cached.cached('k')).toBeUndefined();
+    await cached.update('k', add('a'));
+    expect(cached.cached('k')).toEqual({ n: 1, by: ['a'] });
+    expect(new KvDocuments(kv, Counter).cached('k')).toBeUndefined();
+  });
+
   it('without a cache, every update reads', async () => {
     const docs = new KvDocuments(kv, Counter);
     const reads = countingReads(kv);

@@ -28,7 +28,8 @@ export class SeatsHandlers {
    */
   @OnCommand(SeatPlayer, { orderingKey: byGame })
   async seat(cmd: PayloadOf<typeof SeatPlayer>): Promise<ReplyOf<typeof SeatPlayer>> {
-    const peek = await this.games.get(cmd.gameId);
+    // the password is checked outside the lock (scrypt is slow); a table's hash never changes
+    const peek = await this.games.peek(cmd.gameId);
     if (!peek) return refuse('GAME_NOT_FOUND', `no game ${cmd.gameId}`);
     const passwordOk = !peek.passwordHash || (cmd.password !== undefined && checkTablePassword(peek.passwordHash, cmd.password));
     return this.runner.locked(cmd.gameId, async (fence) => {

@@ -39,6 +39,14 @@ export class GamesStore {
     return this.docs.get(gameId).then((d) => d?.value ?? null);
   }
 
+  /**
+   * The game as this replica last wrote it, else as read now: for what never changes
+   * after creation (its password hash), not for a decision.
+   */
+  async peek(gameId: string): Promise<GameRecord | null> {
+    return this.docs.cached(gameId) ?? (await this.get(gameId));
+  }
+
   /** Writes a new game; false when one with this id exists. */
   create(game: GameRecord): Promise<boolean> {
     return this.docs.create(game.gameId, game);
