@@ -29,7 +29,7 @@ function deepFreeze(v: unknown): void {
 
 export interface KvDocumentsOptions {
   /**
-   * Bytes of documents `update` keeps in memory (as last read or written, with their
+   * Bytes (of JSON) of documents `update` keeps in memory (as last read or written, with their
    * revision) to try its next compare-and-set on the same key without reading first.
    * 0 (the default): every update reads. See `update`.
    */

@@ -28,7 +28,7 @@ export class ConsensusStore {
 
   constructor(@Inject(CONSENSUS_BUCKET) kv: KV) {
     // a game's record as last written: its next compare-and-set needs no read first
-    this.records = new KvDocuments(kv, ConsensusGameSchema, { cacheBytes: 16 * 1024 * 1024 });
+    this.records = new KvDocuments(kv, ConsensusGameSchema, { cacheBytes: 8 * 1024 * 1024 });
     this.proofs = new KvDocuments(kv, RollProofSchema);
     this.houseKeys = new KvDocuments(kv, HouseKeyDocSchema);
   }

@@ -10,9 +10,10 @@ export const GAMES_BUCKET = Symbol('GAMES_BUCKET');
 /**
  * Games kept in memory as last written, so a command's compare-and-set needs no read
  * first (commands on a game are serialized by its lock, so the copy is nearly always
- * current; when it is not, the write fails and the command reads).
+ * current; when it is not, the write fails and the command reads). Counted in JSON
+ * bytes; the heap holds two to three times that.
  */
-const GAMES_CACHE_BYTES = 32 * 1024 * 1024;
+const GAMES_CACHE_BYTES = 16 * 1024 * 1024;
 
 /** The name of a game's lock; its fencing token guards the game's document. */
 export const gameLockName = (gameId: string) => `game:${gameId}`;
