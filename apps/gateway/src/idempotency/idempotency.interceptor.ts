@@ -20,8 +20,7 @@ export interface IdempotencyOptions {
 }
 
 /** `attempt`: how often the key was given up after an answer that did nothing; ids derive from it too. */
-/** `used`: an earlier request with the key ran (see Claim); until the claim is made, unknown. */
-export type IdempotencyOfRequest = { subject: string; key: string; attempt: number; used?: boolean };
+export type IdempotencyOfRequest = { subject: string; key: string; attempt: number };
 type IdempotentRequest = Request & { playerId?: string; idempotency?: IdempotencyOfRequest };
 
 const NOT_FINAL = 'idempotencyNotFinal';
@@ -88,13 +87,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const owner = randomUUID();
     const deadline = Date.now() + this.options.waitMs;
     for (;;) {
-      const claim = await this.store.claim(record, fingerprint, owner, this.options.pendingTtlMs, this.options.ttlMs).catch((err: Error) => {
+      const claim = await this.store.claim(record, fingerprint, owner, this.options.pendingTtlMs).catch((err: Error) => {
         this.logger.warn(`idempotency cache unavailable: ${err.message}`);
         throw new ApiError('SERVICE_UNAVAILABLE', 'the idempotency cache is unavailable; retry shortly');
       });
       if (claim.claimed) {
         req.idempotency.attempt = claim.attempt;
-        req.idempotency.used = claim.used;
         return this.runFirst(record, owner, res, next);
       }
       if (claim.fingerprint !== fingerprint) {

@@ -8,34 +8,25 @@ export interface StoredAnswer {
 }
 
 export type Claim =
-  /**
-   * `attempt`: how many times the key was given up after an answer that did nothing (see
-   * `release`). `used`: an earlier request with this key ran (it was given up, or its
-   * claim lapsed), so what it started may exist; false on the key's first use.
-   */
-  | { claimed: true; attempt: number; used: boolean }
+  /** `attempt`: how many times the key was given up after an answer that did nothing (see `release`). */
+  | { claimed: true; attempt: number }
   | { claimed: false; state: 'pending'; fingerprint: string }
   | { claimed: false; state: 'done'; fingerprint: string; answer: StoredAnswer };
 
 /**
- * KEYS[1] the record (a hash). ARGV: fingerprint, owner token, pending ttl ms, record ttl ms.
- * Takes the record for this request when there is none, it was given up for a retry
- * (state `retry`, keeping its attempt count), or its claim lapsed (pending past `until`:
- * its request died); otherwise returns it. The record outlives a lapsed claim (record
- * ttl), so the next claim knows the key was used.
+ * KEYS[1] the record (a hash). ARGV: fingerprint, owner token, pending ttl ms.
+ * Takes the record for this request when there is none or it was given up for a retry
+ * (state `retry`, keeping its attempt count); otherwise returns it.
  */
 const CLAIM = new RedisScript(`
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local state = redis.call('HGET', KEYS[1], 'state')
-if state == 'pending' and tonumber(redis.call('HGET', KEYS[1], 'until') or '0') <= now then state = 'retry' end
 if state and state ~= 'retry' then
   return redis.call('HMGET', KEYS[1], 'state', 'fp', 'status', 'body')
 end
 local attempt = redis.call('HGET', KEYS[1], 'attempt') or '0'
-redis.call('HSET', KEYS[1], 'state', 'pending', 'fp', ARGV[1], 'owner', ARGV[2], 'attempt', attempt, 'until', now + tonumber(ARGV[3]))
-redis.call('PEXPIRE', KEYS[1], math.max(tonumber(ARGV[3]), tonumber(ARGV[4])))
-return {'claimed', attempt, state and '1' or '0'}
+redis.call('HSET', KEYS[1], 'state', 'pending', 'fp', ARGV[1], 'owner', ARGV[2], 'attempt', attempt)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return {'claimed', attempt}
 `);
 
 /** KEYS[1] the record. ARGV: owner token, status, body, ttl ms. Only the owner of the claim completes it. */
@@ -49,14 +40,15 @@ return 1
 
 /**
  * KEYS[1] the record. ARGV: owner token, '1' when the answer did nothing (the next
- * attempt derives fresh ids), ttl ms of the record. Gives the key up, so a retry runs;
- * the record stays (state `retry`) with its attempt count and says the key was used.
+ * attempt derives fresh ids), ttl ms of the attempt count. Gives the key up, so a retry
+ * runs; a key with attempts behind it keeps the count (state `retry`), else it goes.
  */
 const RELEASE = new RedisScript(`
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
 local attempt = tonumber(redis.call('HGET', KEYS[1], 'attempt') or '0')
 if ARGV[2] == '1' then attempt = attempt + 1 end
 redis.call('DEL', KEYS[1])
+if attempt == 0 then return 1 end
 redis.call('HSET', KEYS[1], 'state', 'retry', 'attempt', attempt)
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1
@@ -70,10 +62,9 @@ return 1
 export class IdempotencyStore {
   constructor(private readonly redis: Redis) {}
 
-  /** `recordTtlMs`: how long the record says the key was used, even when this claim lapses (24 h by default). */
-  async claim(key: string, fingerprint: string, owner: string, pendingTtlMs: number, recordTtlMs = 24 * 3600_000): Promise<Claim> {
-    const found = (await CLAIM.run(this.redis, [key], [fingerprint, owner, pendingTtlMs, recordTtlMs])) as (string | null)[];
-    if (found[0] === 'claimed') return { claimed: true, attempt: Number(found[1]), used: found[2] === '1' };
+  async claim(key: string, fingerprint: string, owner: string, pendingTtlMs: number): Promise<Claim> {
+    const found = (await CLAIM.run(this.redis, [key], [fingerprint, owner, pendingTtlMs])) as (string | null)[];
+    if (found[0] === 'claimed') return { claimed: true, attempt: Number(found[1]) };
     const [state, fp, status, body] = found;
     if (state === 'done') return { claimed: false, state: 'done', fingerprint: fp ?? '', answer: { status: Number(status), body: body ?? '' } };
     return { claimed: false, state: 'pending', fingerprint: fp ?? '' };

@@ -16,6 +16,6 @@ export function idempotentId(req: Request, prefix: string, purpose: string = pre
 }
 
 /** The request's Idempotency-Key as the interceptor took it, if it has one. */
-export function idempotencyOf(req: Request): { subject: string; key: string; attempt?: number; used?: boolean } | undefined {
-  return (req as Request & { idempotency?: { subject: string; key: string; attempt?: number; used?: boolean } }).idempotency;
+export function idempotencyOf(req: Request): { subject: string; key: string; attempt?: number } | undefined {
+  return (req as Request & { idempotency?: { subject: string; key: string; attempt?: number } }).idempotency;
 }

@@ -44,10 +44,8 @@ export class SagaStarter {
     const deadline = this.config.REQUEST_TIMEOUT_MS;
     const waiter = await this.bus.waitForEvent(SagaEnded, payload.sagaId, deadline);
     try {
-      // only an id derived from an Idempotency-Key can name a saga that already exists, and
-      // only when an earlier request with the key ran (on a key's first use there is none)
-      const idem = idempotencyOf(req);
-      const existing = idem && idem.used !== false ? await this.find(payload.sagaId) : null;
+      // only an id derived from an Idempotency-Key can name a saga that already exists
+      const existing = idempotencyOf(req) ? await this.find(payload.sagaId) : null;
       if (existing && ENDED.has(existing.status)) {
         waiter.cancel();
         return this.ended(existing, res, answer);
