@@ -19,12 +19,15 @@ function fakeBus(opts: { stored?: SagaView | null; startStatus?: SagaView['statu
       sent.push('get-saga');
       return opts.stored ? { ok: true, saga: opts.stored } : { ok: false, code: 'SAGA_NOT_FOUND', message: 'no saga' };
     },
-    command: async () => {
+    // as the orchestrator: a start of a stored saga answers its status
+    command: async (_def: unknown, _payload: unknown, env: { msgId: string }) => {
       sent.push('start');
-      return { ok: true, sagaId: SAGA, status: opts.startStatus ?? 'running' };
+      msgIds.push(env.msgId);
+      return { ok: true, sagaId: SAGA, status: opts.stored?.status ?? opts.startStatus ?? 'running' };
     },
   };
-  return { bus: bus as unknown as JetStreamClientProxy, sent };
+  const msgIds: string[] = [];
+  return { bus: bus as unknown as JetStreamClientProxy, sent, msgIds };
 }
 
 function fakeRes() {
@@ -76,15 +79,36 @@ describe('SagaStarter', () => {
     expect(sent).toEqual(['get-saga']);
   });
 
-  it('a retry whose saga was refused answers the refusal', async () => {
-    const { bus } = fakeBus({ stored: view('compensated', { error: { step: 'unseat', code: 'GAME_SUSPENDED', message: 'suspended' } }) });
+  it('a retry whose saga was refused answers the refusal: with no precheck, the start finds it ended and reads it', async () => {
+    const stored = view('compensated', { error: { step: 'unseat', code: 'GAME_SUSPENDED', message: 'suspended' } });
+    const { bus, sent } = fakeBus({ stored });
     expect(await run(bus, keyed)).toEqual({ status: 409, code: 'GAME_SUSPENDED' });
+    expect(sent).toEqual(['start', 'get-saga']);
+    const checked = fakeBus({ stored });
+    expect(await run(checked.bus, keyed, async () => undefined)).toEqual({ status: 409, code: 'GAME_SUSPENDED' });
+    expect(checked.sent).toEqual(['get-saga']);
   });
 
-  it('a retry whose saga still runs waits for its end without starting it again', async () => {
+  it('a retry whose saga still runs waits for its end; with a precheck it sends no start', async () => {
     const { bus, sent } = fakeBus({ stored: view('running'), endsWith: view('completed', { result: { returned: 7 } }) });
-    expect(await run(bus, keyed)).toMatchObject({ status: 200, body: { returned: 7, status: 'completed' } });
+    expect(await run(bus, keyed, async () => undefined)).toMatchObject({ status: 200, body: { returned: 7, status: 'completed' } });
     expect(sent).toEqual(['get-saga']);
+    // with none, its start is answered with the running saga (the orchestrator drives it if nobody does)
+    const plain = fakeBus({ stored: view('running'), endsWith: view('completed', { result: { returned: 7 } }) });
+    expect(await run(plain.bus, keyed)).toMatchObject({ status: 200, body: { returned: 7, status: 'completed' } });
+    expect(plain.sent).toEqual(['start']);
+  });
+
+  it('with a key and no precheck, each request sends its start under a msg id of its own (never dropped as a duplicate of an earlier attempt)', async () => {
+    const { bus, msgIds } = fakeBus({ endsWith: view('completed') });
+    await run(bus, keyed);
+    await run(bus, keyed);
+    expect(msgIds).toHaveLength(2);
+    expect(new Set(msgIds).size).toBe(2);
+    for (const id of msgIds) expect(id.startsWith(`start.${SAGA}.`)).toBe(true);
+    const unkeyedRun = fakeBus({ endsWith: view('completed') });
+    await run(unkeyedRun.bus, unkeyed);
+    expect(unkeyedRun.msgIds).toEqual([`start.${SAGA}`]);
   });
 
   it('a start the orchestrator answers with an ended saga (its end event is past) reads the saga', async () => {
@@ -97,6 +121,6 @@ describe('SagaStarter', () => {
       command: async () => (sent.push('start'), starts++, { ok: true, sagaId: SAGA, status: 'completed' }),
     } as unknown as JetStreamClientProxy;
     expect(await run(bus, keyed)).toMatchObject({ status: 200, body: { returned: 3, status: 'completed' } });
-    expect(sent).toEqual(['get-saga', 'start', 'get-saga']);
+    expect(sent).toEqual(['start', 'get-saga']);
   });
 });

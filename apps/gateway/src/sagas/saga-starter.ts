@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { GetSaga, SagaEnded, type Refusal, type CommandDef, type PayloadOf, type SagaView } from '@bitcraps/contracts';
@@ -22,9 +23,8 @@ export interface SagaRunOptions {
 /**
  * Starts a saga and waits for its end up to the request deadline: the result when it
  * ends in time, else 202 with the saga id (GET /v1/sagas/:sagaId follows it). The 202 is
- * not an Idempotency-Key's final answer: a retry with the key derives the same saga id,
- * finds that saga and answers its current state (its result once it has ended) instead
- * of re-sending the start, which JetStream would drop as a duplicate for 2 minutes.
+ * not an Idempotency-Key's final answer: a retry with the key derives the same saga id
+ * and answers that saga's current state (its result once it has ended).
  */
 @Injectable()
 export class SagaStarter {
@@ -44,15 +44,21 @@ export class SagaStarter {
     const deadline = this.config.REQUEST_TIMEOUT_MS;
     const waiter = await this.bus.waitForEvent(SagaEnded, payload.sagaId, deadline);
     try {
-      // only an id derived from an Idempotency-Key can name a saga that already exists
-      const existing = idempotencyOf(req) ? await this.find(payload.sagaId) : null;
+      // Only an id derived from an Idempotency-Key can name a saga that already exists. A
+      // saga with a precheck looks first (the retry's check would see the saga's own
+      // effect). One without sends its start straight away: the orchestrator answers a
+      // stored saga's state (and drives it if nobody does), and the start's msg id is this
+      // request's own, so JetStream never drops it as a duplicate of an earlier attempt's.
+      const keyed = idempotencyOf(req) !== undefined;
+      const existing = keyed && options.precheck ? await this.find(payload.sagaId) : null;
       if (existing && ENDED.has(existing.status)) {
         waiter.cancel();
         return this.ended(existing, res, answer);
       }
       if (!existing) {
         await options.precheck?.();
-        const started = okOrThrow((await this.bus.command(def, payload, { msgId: `start.${payload.sagaId}`, correlationId: payload.sagaId, timeoutMs: deadline })) as { ok: true; status?: SagaView['status'] } | Refusal);
+        const msgId = keyed && !options.precheck ? `start.${payload.sagaId}.${randomUUID()}` : `start.${payload.sagaId}`;
+        const started = okOrThrow((await this.bus.command(def, payload, { msgId, correlationId: payload.sagaId, timeoutMs: deadline })) as { ok: true; status?: SagaView['status'] } | Refusal);
         // the orchestrator found the saga ended already: its end event is past, so read it
         if (started.status && ENDED.has(started.status)) {
           const saga = await this.find(payload.sagaId);
