@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Counter } from 'prom-client';
-import { isRevisionConflict, KvDocuments, openBucket } from '@bitcraps/messaging';
+import { KvDocuments, openBucket } from '@bitcraps/messaging';
 import { NATS_CONNECTION, SERVICE_CONFIG, SERVICE_METRICS } from '@bitcraps/service-kit';
 import type { ServiceMetrics } from '@bitcraps/telemetry';
 import { AccountSchema, type Account } from './domain/account';
@@ -9,6 +9,8 @@ import type { PlayerConfig } from './config';
 
 /** Compare-and-set attempts on one account before giving up (the command is then redelivered). */
 const MAX_ATTEMPTS = 50;
+/** Accounts kept as last written (JSON bytes). */
+const ACCOUNTS_CACHE_BYTES = 8 * 1024 * 1024;
 /** Accounts read at once by a scan. */
 const SCAN_PARALLELISM = 64;
 
@@ -31,7 +33,9 @@ export class AccountsStore implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    this.docs = new KvDocuments(await openBucket(this.nc, 'players', { replicas: this.config.STREAM_REPLICAS }), AccountSchema);
+    // an account as last written: its next movement needs no read first (commands on one
+    // wallet are ordered in a replica; another replica's write makes it read again)
+    this.docs = new KvDocuments(await openBucket(this.nc, 'players', { replicas: this.config.STREAM_REPLICAS }), AccountSchema, { cacheBytes: ACCOUNTS_CACHE_BYTES });
   }
 
   get(playerId: string) {
@@ -59,21 +63,20 @@ export class AccountsStore implements OnModuleInit {
     decide: (current: Account) => { next?: Account; result: R },
     beforeWrite?: (result: R) => Promise<void>,
   ): Promise<R | null> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.docs.get(playerId);
-      if (!current) return null;
-      const { next, result } = decide(current.value);
-      if (next === undefined) return result;
-      await beforeWrite?.(result);
-      try {
-        await this.docs.kv.update(playerId, JSON.stringify(AccountSchema.parse(next)), current.revision);
-        return result;
-      } catch (err) {
-        if (!isRevisionConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
-        this.conflicts.inc();
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, attempt * 2)));
-      }
-    }
+    const decided = await this.docs.update<{ result: R } | null>(
+      playerId,
+      (current) => {
+        if (!current) return { result: null };
+        const { next, result } = decide(current);
+        return { next, result: { result } };
+      },
+      {
+        maxAttempts: MAX_ATTEMPTS,
+        beforeWrite: beforeWrite && (async (d) => beforeWrite(d!.result)),
+        onConflict: () => this.conflicts.inc(),
+      },
+    );
+    return decided ? decided.result : null;
   }
 
   /**

@@ -12,4 +12,4 @@ export { OnCommand, OnQuery, type HandlerExtras } from './decorators';
 export { JetStreamContext } from './jetstream.context';
 export { JetStreamServer, redeliveryDelayMs, DEFAULT_RETRY_BASE_MS, type JetStreamServerOptions } from './jetstream.server';
 export { JetStreamClientProxy, ReplyTimeoutError, type JetStreamClientOptions, type SendOptions } from './jetstream.client';
-export { openBucket, KvDocuments, isRevisionConflict, type KvDocumentsOptions } from './kv-store';
+export { openBucket, KvDocuments, isRevisionConflict, type KvDocumentsOptions, type UpdateOptions } from './kv-store';

@@ -36,6 +36,15 @@ export interface KvDocumentsOptions {
   cacheBytes?: number;
 }
 
+export interface UpdateOptions<R> {
+  /** Compare-and-set attempts before the conflict is thrown (50). */
+  maxAttempts?: number;
+  /** Runs before each write attempt with the answer decided (to persist what the write drops). */
+  beforeWrite?: (result: R) => Promise<void>;
+  /** Told of every lost compare-and-set (a metric). */
+  onConflict?: () => void;
+}
+
 interface Cached<T> {
   value: T;
   revision: number;
@@ -89,8 +98,9 @@ export class KvDocuments<T> {
   async update<R>(
     key: string,
     decide: (current: T | null) => { next?: T; result: R },
-    maxAttempts = 50,
+    opts: UpdateOptions<R> = {},
   ): Promise<R> {
+    const maxAttempts = opts.maxAttempts ?? 50;
     let remembered = this.cache.get(key);
     for (let attempt = 1; ; attempt++) {
       const fromCache = remembered !== undefined;
@@ -113,6 +123,14 @@ export class KvDocuments<T> {
       }
       const parsed = this.schema.parse(next);
       const data = JSON.stringify(parsed);
+      if (opts.beforeWrite) {
+        try {
+          await opts.beforeWrite(result);
+        } catch (err) {
+          this.forget(key);
+          throw err;
+        }
+      }
       try {
         const revision = current ? await this.kv.update(key, data, current.revision) : await this.kv.create(key, data);
         this.remember(key, parsed, revision, data.length);
@@ -120,6 +138,7 @@ export class KvDocuments<T> {
       } catch (err) {
         this.forget(key);
         if (!isRevisionConflict(err) || attempt >= maxAttempts) throw err;
+        opts.onConflict?.();
         // someone else wrote in between: read again and decide again
         if (!fromCache) await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, attempt * 2)));
       }

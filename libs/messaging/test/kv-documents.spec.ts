@@ -100,6 +100,21 @@ describe('KvDocuments', () => {
     expect(new KvDocuments(kv, Counter).cached('k')).toBeUndefined();
   });
 
+  it('runs beforeWrite before each write attempt with the answer decided, and reports each lost compare-and-set', async () => {
+    const cached = new KvDocuments(kv, Counter, { cacheBytes: 1 << 20 });
+    await cached.update('k', add('a'));
+    await new KvDocuments(kv, Counter).update('k', add('b')); // the cached copy is stale now
+    const before: number[] = [];
+    let conflicts = 0;
+    const n = await cached.update('k', add('c'), { beforeWrite: async (r) => void before.push(r), onConflict: () => conflicts++ });
+    expect(n).toBe(3);
+    expect(before).toEqual([2, 3]); // decided on the stale copy, then on the fresh read
+    expect(conflicts).toBe(1);
+    // a beforeWrite that fails writes nothing
+    await expect(cached.update('k', add('d'), { beforeWrite: async () => Promise.reject(new Error('disk full')) })).rejects.toThrow('disk full');
+    expect((await cached.get('k'))!.value.n).toBe(3);
+  });
+
   it('without a cache, every update reads', async () => {
     const docs = new KvDocuments(kv, Counter);
     const reads = countingReads(kv);
