@@ -30,10 +30,8 @@ export class AccountsProjection {
   private chain: Promise<void> = Promise.resolve();
 
   constructor(kv: KV, private readonly parallel = 16) {
-    // as last written: the next write of a busy account (a clearing account, the summary:
-    // every flush) needs no read first; another replica's write makes it read again
-    this.accounts = new KvDocuments(kv, AccountDocSchema, { cacheBytes: 4 * 1024 * 1024 });
-    this.summary = new KvDocuments(kv, TreasuryAuditSchema, { cacheBytes: 64 * 1024 });
+    this.accounts = new KvDocuments(kv, AccountDocSchema);
+    this.summary = new KvDocuments(kv, TreasuryAuditSchema);
   }
 
   /** Remembers what a fold changed, for the next flush. */
