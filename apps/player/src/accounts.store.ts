@@ -9,8 +9,6 @@ import type { PlayerConfig } from './config';
 
 /** Compare-and-set attempts on one account before giving up (the command is then redelivered). */
 const MAX_ATTEMPTS = 50;
-/** Accounts kept as last written (JSON bytes). */
-const ACCOUNTS_CACHE_BYTES = 8 * 1024 * 1024;
 /** Accounts read at once by a scan. */
 const SCAN_PARALLELISM = 64;
 
@@ -33,9 +31,7 @@ export class AccountsStore implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    // an account as last written: its next movement needs no read first (commands on one
-    // wallet are ordered in a replica; another replica's write makes it read again)
-    this.docs = new KvDocuments(await openBucket(this.nc, 'players', { replicas: this.config.STREAM_REPLICAS }), AccountSchema, { cacheBytes: ACCOUNTS_CACHE_BYTES });
+    this.docs = new KvDocuments(await openBucket(this.nc, 'players', { replicas: this.config.STREAM_REPLICAS }), AccountSchema);
   }
 
   get(playerId: string) {

@@ -33,9 +33,8 @@ export class AdmissionStore {
     @Inject(GAMES_BUCKET) private readonly kv: KV,
     private readonly games: GamesStore,
   ) {
-    // as last written: the next update needs no read first (another replica's write makes it read)
-    this.admission = new KvDocuments(kv, AdmissionSchema, { cacheBytes: 1024 * 1024 });
-    this.tables = new KvDocuments(kv, PlayerTablesSchema, { cacheBytes: 4 * 1024 * 1024 });
+    this.admission = new KvDocuments(kv, AdmissionSchema);
+    this.tables = new KvDocuments(kv, PlayerTablesSchema);
   }
 
   /** Counts `gameId` in if there is room, as pending until `confirmGame`; a redelivered create finds its pending admission. */
