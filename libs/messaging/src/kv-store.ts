@@ -29,8 +29,8 @@ function deepFreeze(v: unknown): void {
 
 export interface KvDocumentsOptions {
   /**
-   * Bytes (of JSON) of documents `update` keeps in memory (as last read or written, with their
-   * revision) to try its next compare-and-set on the same key without reading first.
+   * Bytes (of JSON) of documents `update` keeps in memory as it last wrote them (with their
+   * revision), to try its next compare-and-set on the same key without reading first.
    * 0 (the default): every update reads. See `update`.
    */
   cacheBytes?: number;
@@ -90,8 +90,8 @@ export class KvDocuments<T> {
    * current value (or null) and returns the next value with what to answer, or only
    * an answer to write nothing. `decide` must not change the value it is given.
    *
-   * With a cache, the first attempt decides on the document as this process last read
-   * or wrote it, and skips the read: the compare-and-set proves it was current (another
+   * With a cache, the first attempt decides on the document as this process last wrote
+   * it, and skips the read: the compare-and-set proves it was current (another
    * writer in between makes it fail, and the update starts over from a fresh read). An
    * answer that writes nothing proves nothing, so it is decided again on a fresh read.
    */
@@ -116,7 +116,7 @@ export class KvDocuments<T> {
       const { next, result } = decided;
       if (next === undefined) {
         if (fromCache) {
-          attempt--;
+          attempt--; // the copy proved nothing: decide again on a fresh read, not a new attempt
           continue;
         }
         return result;
@@ -145,7 +145,7 @@ export class KvDocuments<T> {
     }
   }
 
-  /** The document as this process last read or wrote it (with a cache), which may be stale; undefined when not kept. */
+  /** The document as this process last wrote it (with a cache), which may be stale; undefined when not kept. */
   cached(key: string): T | undefined {
     return this.cache.get(key)?.value;
   }
