@@ -1,6 +1,7 @@
 /**
  * The far side of the bare JetStream ceiling (tools/bench/phases/ceiling.ts): for each
- * of four stand-in services, one durable pull consumer on the work-queue stream, and
+ * stand-in service of a join (CEILING.services: the start command's and the five steps'),
+ * one durable pull consumer on the work-queue stream, and
  * per command one KV compare-and-set write (a create) and one reply published on the
  * event stream, then the ack: a service with the transport's shape and no logic.
  * Started as a child process by the bench; prints `ready` once it consumes.
